@@ -1,0 +1,99 @@
+"""Tests for the command line (digest_utils.cli)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from digest_utils.cli import main
+
+DATA = Path(__file__).parent / "data"
+SEEDS = Path(__file__).parents[1] / "seeds"
+
+
+def test_parse_prints_per_digest_summary(capsys):
+    """Without -o, parse prints one summary row per digest and the totals."""
+    assert main(["parse", str(SEEDS)]) == 0
+    out = capsys.readouterr().out
+    for stem in ["000_e37948cce5af0e1e", "004_2433f0034d9b3f05"]:
+        assert stem in out
+    assert "263 entries, 252 unique papers" in out
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".jsonl", ".parquet"])
+def test_parse_writes_format_by_extension(tmp_path, suffix):
+    """-o writes CSV, JSON Lines or Parquet by extension, one row per entry."""
+    out = tmp_path / f"papers{suffix}"
+    assert main(["parse", str(DATA / "spaced_meta.txt"), "-o", str(out)]) == 0
+    if suffix == ".csv":
+        df = pd.read_csv(out)
+    elif suffix == ".jsonl":
+        df = pd.DataFrame([json.loads(line) for line in out.read_text().splitlines()])
+    else:
+        df = pd.read_parquet(out)
+    assert df["title"].tolist()[0] == "Alpha: A First Paper"
+    assert len(df) == 4
+    assert df["upvotes"].tolist()[3] == 5
+
+
+def test_parse_dedupe_writes_digest_lists_as_json_in_csv(tmp_path):
+    """--dedupe adds digests/n_digests; CSV stores the list as a JSON array."""
+    out = tmp_path / "p.csv"
+    assert main(["parse", str(SEEDS), "--dedupe", "-o", str(out)]) == 0
+    df = pd.read_csv(out)
+    assert len(df) == 252
+    assert json.loads(df.loc[df["n_digests"] == 2, "digests"].iloc[0])[0].startswith("00")
+
+
+def test_unknown_output_extension_is_an_error(tmp_path, capsys):
+    """An unknown extension exits 2 and names the supported ones."""
+    assert main(["parse", str(DATA / "compact.txt"), "-o", str(tmp_path / "x.xlsx")]) == 2
+    assert ".csv, .jsonl, .parquet" in capsys.readouterr().err
+
+
+def test_parse_error_exits_2_with_one_line_and_no_traceback():
+    """A bad digest: exit status 2, 'path:line: message' on stderr, no traceback."""
+    bad = DATA / "title_no_abstract.txt"
+    proc = subprocess.run(
+        [sys.executable, "-m", "digest_utils", "parse", str(bad)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 2
+    assert proc.stderr.startswith(f"{bad}:7: expected an abstract after this title")
+    assert "Traceback" not in proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1
+
+
+def test_on_error_warn_goes_on_and_reports_skipped(tmp_path, capsys):
+    """--on-error warn parses the good files and names the bad one on stderr."""
+    with pytest.warns(Warning):
+        code = main(
+            ["parse", str(DATA / "compact.txt"), str(DATA / "empty.txt"), "--on-error", "warn"]
+        )
+    assert code == 0
+    captured = capsys.readouterr()
+    assert "3 entries" in captured.out
+    assert f"skipped: {DATA / 'empty.txt'}: file is empty" in captured.err
+
+
+def test_help_explains_every_option(capsys):
+    """Parse --help documents each option."""
+    with pytest.raises(SystemExit) as info:
+        main(["parse", "--help"])
+    assert info.value.code == 0
+    out = capsys.readouterr().out
+    for option in ["--output", "--year", "--dedupe", "--on-error", "PATH"]:
+        assert option in out
+
+
+def test_console_script_is_declared():
+    """The console script digest-topics points at cli.main."""
+    text = (Path(__file__).parents[1] / "pyproject.toml").read_text(encoding="utf-8")
+    assert 'digest-topics = "digest_utils.cli:main"' in text

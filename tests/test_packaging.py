@@ -1,0 +1,84 @@
+"""Tests for the project's packaging: public API, dependency lists, CI entry point."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+
+import yaml
+
+import digest_utils
+
+ROOT = Path(__file__).parents[1]
+
+
+def _name(req: str) -> str:
+    return re.split(r"[\s<>=!~\[;]", req.strip(), maxsplit=1)[0].lower().replace("_", "-")
+
+
+# conda-forge names that differ from PyPI's
+CONDA_TO_PYPI = {"pytorch": "torch"}
+
+
+def test_public_api_is_pinned():
+    """__all__ lists exactly the public API; every name in it exists."""
+    assert sorted(digest_utils.__all__) == sorted(
+        [
+            "DigestError",
+            "DigestInputError",
+            "DigestParseError",
+            "DigestWarning",
+            "dedupe",
+            "load_digest",
+            "load_digests",
+            "paper_id",
+        ]
+    )
+    for name in digest_utils.__all__:
+        assert hasattr(digest_utils, name), name
+
+
+def test_environment_yml_lists_the_same_packages_as_pyproject():
+    """environment.yml and pyproject.toml (with all extras) name the same packages."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    pyproject = {_name(r) for r in project["dependencies"]}
+    for extra in project["optional-dependencies"].values():
+        pyproject |= {_name(r) for r in extra}
+
+    env = yaml.safe_load((ROOT / "environment.yml").read_text(encoding="utf-8"))
+    conda: set[str] = set()
+    for dep in env["dependencies"]:
+        if isinstance(dep, dict):
+            conda |= {_name(r) for r in dep["pip"] if not r.startswith("-")}
+        else:
+            conda.add(CONDA_TO_PYPI.get(_name(dep), _name(dep)))
+    conda -= {"python", "pip"}
+    assert conda == pyproject
+
+
+def test_constraints_pin_every_direct_dependency():
+    """constraints.txt pins (==) every package pyproject.toml asks for."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    wanted = {_name(r) for r in project["dependencies"]}
+    for extra in project["optional-dependencies"].values():
+        wanted |= {_name(r) for r in extra}
+    pins = {
+        _name(line): line
+        for line in (ROOT / "constraints.txt").read_text(encoding="utf-8").splitlines()
+        if line and not line.startswith("#")
+    }
+    missing = wanted - set(pins)
+    assert not missing
+    assert all("==" in pins[n] for n in wanted)
+
+
+def test_ci_runs_make_test_and_nothing_else():
+    """.ci/run calls `make test` as its only command."""
+    commands = [
+        line.strip()
+        for line in (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+        if line.strip() and not line.lstrip().startswith("#")
+    ]
+    assert commands[-1] == "make test"
+    assert all(c.startswith(("set ", "cd ")) for c in commands[:-1])
