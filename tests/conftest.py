@@ -1,0 +1,47 @@
+"""Shared fixtures: a tiny deterministic fake embedding model, and an isolated cache."""
+
+from __future__ import annotations
+
+import hashlib
+
+import numpy as np
+import pytest
+
+from digest_utils import embed
+
+
+class FakeEncoder:
+    """Stands in for a SentenceTransformer: hashes words into 16-d unit vectors."""
+
+    def __init__(self) -> None:
+        self.calls: list[list[str]] = []
+
+    def encode(self, texts, **_kwargs):
+        self.calls.append(list(texts))
+        out = np.zeros((len(texts), 16), dtype=np.float32)
+        for i, text in enumerate(texts):
+            for word in text.lower().split():
+                h = int(hashlib.md5(word.encode()).hexdigest(), 16)
+                out[i, h % 16] += 1.0
+        norms = np.linalg.norm(out, axis=1, keepdims=True)
+        return out / np.where(norms == 0, 1, norms)
+
+    @property
+    def n_encoded(self) -> int:
+        return sum(len(c) for c in self.calls)
+
+
+@pytest.fixture
+def cache(tmp_path, monkeypatch):
+    """An empty cache folder used by every stage (DIGEST_CACHE_DIR)."""
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("DIGEST_CACHE_DIR", str(folder))
+    return folder
+
+
+@pytest.fixture
+def fake_model(monkeypatch, cache):
+    """Replace model loading with FakeEncoder; returns the encoder to inspect calls."""
+    encoder = FakeEncoder()
+    monkeypatch.setattr(embed, "_load", lambda _model: encoder)
+    return encoder
