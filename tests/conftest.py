@@ -17,6 +17,7 @@ class FakeEncoder:
         self.calls: list[list[str]] = []
 
     def encode(self, texts, **_kwargs):
+        """Return one unit vector per text and record the call."""
         self.calls.append(list(texts))
         out = np.zeros((len(texts), 16), dtype=np.float32)
         for i, text in enumerate(texts):
@@ -28,6 +29,7 @@ class FakeEncoder:
 
     @property
     def n_encoded(self) -> int:
+        """Number of texts encoded so far."""
         return sum(len(c) for c in self.calls)
 
 

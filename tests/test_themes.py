@@ -143,3 +143,18 @@ def test_missing_catalogue_names_the_path(tmp_path):
     """A missing catalogue file raises DigestError naming it."""
     with pytest.raises(DigestError, match="theme catalogue not found"):
         load_catalogue(tmp_path / "nope.toml")
+
+
+def test_theme_examples_and_primary_theme(fake_model):
+    """Examples list top papers per theme with evidence; primary_theme picks one name or none."""
+    cat = load_catalogue(ROOT / "themes.toml")
+    flags = assign_themes(PAPERS, cat)
+    from digest_utils.themes import primary_theme, theme_examples
+
+    ex = theme_examples(flags, cat, n=2)
+    assert ex.columns.tolist() == ["theme", "title", "score", "evidence"]
+    assert ex.loc[ex["theme"] == "Quantization", "title"].tolist() == [PAPERS["title"][2]]
+    primary = primary_theme(flags, cat)
+    assert primary[1] == "none"
+    assert primary[2] == "Quantization"
+    assert primary[0] in {"Parameter-efficient fine-tuning", "CLIP variants"}

@@ -46,25 +46,8 @@ def write_table(df: pd.DataFrame, path: str | Path) -> Path:
     return path
 
 
-def _summary(df: pd.DataFrame) -> pd.DataFrame:
-    """Per-digest counts: entries, with metadata, dated, with upvotes, page date."""
-    g = df.groupby("digest", sort=False)
-    table = pd.DataFrame(
-        {
-            "entries": g.size(),
-            "with_authors": g["authors"].count(),
-            "with_date": g["published_text"].count(),
-            "with_year": g["published"].count(),
-            "with_upvotes": g["upvotes"].count(),
-            "page_date": g["digest_date_text"].first().fillna("-"),
-        }
-    )
-    table.loc["total"] = [*table.drop(columns="page_date").sum(), ""]
-    return table
-
-
 def _cmd_parse(args: argparse.Namespace) -> int:
-    from digest_utils.parse import dedupe, load_digests
+    from digest_utils.parse import dedupe, digest_summary, load_digests
 
     df = load_digests(args.paths, year=args.year, on_error=args.on_error)
     if args.dedupe:
@@ -73,7 +56,7 @@ def _cmd_parse(args: argparse.Namespace) -> int:
         path = write_table(df, args.output)
         print(f"wrote {len(df)} rows to {path}", file=sys.stderr)
     else:
-        print(_summary(df).to_string())
+        print(digest_summary(df).to_string())
         print(f"{len(df)} entries, {df['paper_id'].nunique()} unique papers")
     for skip in df.attrs.get("skipped", []):
         print(f"skipped: {skip['message']}", file=sys.stderr)
@@ -166,11 +149,29 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
     print(table.to_string())
     print("macro-F1:", table.mean().round(3).to_dict())
     if args.fit:
-        weights, intercept, threshold = fit_weights(design_matrix(features, labels, catalogue.ids))
+        weights, intercept, threshold, biases = fit_weights(
+            design_matrix(features, labels, catalogue.ids)
+        )
         print(
             "\n# fitted on all labels; paste into themes.toml\n"
-            + scoring_toml(weights, intercept, threshold)
+            + scoring_toml(weights, intercept, threshold, biases)
         )
+    return 0
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    from digest_utils.report import build_report
+
+    params: dict[str, object] = {}
+    if args.digests:
+        params["DIGESTS"] = str(Path(args.digests).resolve())
+    if args.model:
+        params["MODEL"] = args.model
+    if args.seed is not None:
+        params["SEED"] = args.seed
+    print(f"building the report in {args.output}/ ...", file=sys.stderr)
+    index = build_report(args.output, parameters=params)
+    print(f"open {index}")
     return 0
 
 
@@ -282,6 +283,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--folds", type=int, default=5, help="cross-validation folds (default: 5)")
     p.add_argument("--fit", action="store_true", help="also print weights fitted on all labels")
     p.set_defaults(func=_cmd_evaluate)
+
+    p = sub.add_parser(
+        "report",
+        help="run the notebooks and write a shareable HTML report",
+        description="Execute the numbered notebooks in a fresh kernel and write one "
+        "self-contained HTML page each (charts work offline) plus index.html.",
+    )
+    p.add_argument("-o", "--output", default="reports", metavar="DIR", help="output folder")
+    p.add_argument("--digests", metavar="PATH", help="digest folder (default: the notebooks' own)")
+    p.add_argument("--model", help="embedding model name or local path")
+    p.add_argument("--seed", type=int, help="random seed (default: the notebooks' own)")
+    p.set_defaults(func=_cmd_report)
     return parser
 
 

@@ -63,27 +63,33 @@ def design_matrix(
 
 def fit_weights(
     design: pd.DataFrame, *, seed: int = config.RANDOM_SEED
-) -> tuple[dict, float, float]:
-    """Fit shared logistic weights on gate-open rows and the F1-best threshold.
+) -> tuple[dict, float, float, dict]:
+    """Fit shared logistic weights, per-theme offsets and the F1-best threshold.
 
     Args:
-        design: Long rows with the :data:`FEATURES`, ``gate`` and the label ``y``.
+        design: Long rows with ``theme``, the :data:`FEATURES`, ``gate`` and the label ``y``.
         seed: Seed for the solver (lbfgs is deterministic; kept for completeness).
 
     Returns:
-        ``(weights, intercept, threshold)``.
+        ``(weights, intercept, threshold, biases)``; ``biases`` maps theme id to its offset
+        (the shared weights stay theme-agnostic, so a theme without labels uses offset 0).
     """
     from sklearn.linear_model import LogisticRegression
 
     open_ = design[design["gate"]]
+    themes = sorted(design["theme"].unique())
+    onehot = (open_["theme"].to_numpy()[:, None] == np.array(themes)[None, :]).astype(float)
+    x = np.hstack([open_[FEATURES].to_numpy(dtype=float), onehot])
     model = LogisticRegression(C=1.0, max_iter=1000, random_state=seed)
-    model.fit(open_[FEATURES].to_numpy(dtype=float), open_["y"].to_numpy())
-    weights = {f: float(w) for f, w in zip(FEATURES, model.coef_[0], strict=True)}
+    model.fit(x, open_["y"].to_numpy())
+    coef = model.coef_[0]
+    weights = {f: float(w) for f, w in zip(FEATURES, coef, strict=False)}
+    biases = {t: float(b) for t, b in zip(themes, coef[len(FEATURES) :], strict=True)}
     intercept = float(model.intercept_[0])
-    score = score_features(design, weights, intercept)
+    score = score_features(design, weights, intercept, biases)
     y = design["y"].to_numpy()
     f1 = [_f1(y, score >= t) for t in _THRESHOLDS]
-    return weights, intercept, float(_THRESHOLDS[int(np.argmax(f1))])
+    return weights, intercept, float(_THRESHOLDS[int(np.argmax(f1))]), biases
 
 
 def _f1(y: np.ndarray, pred: np.ndarray) -> float:
@@ -144,10 +150,13 @@ def cross_validate(
     pred = np.zeros(len(design), dtype=bool)
     for k in range(folds):
         test = fold == k
-        weights, intercept, threshold = fit_weights(design[~test], seed=seed)
-        oof[test] = score_features(design[test], weights, intercept)
+        weights, intercept, threshold, biases = fit_weights(design[~test], seed=seed)
+        oof[test] = score_features(design[test], weights, intercept, biases)
         pred[test] = oof[test] >= threshold
-    shipped = score_features(design, catalogue.weights, catalogue.intercept) >= catalogue.threshold
+    shipped = (
+        score_features(design, catalogue.weights, catalogue.intercept, catalogue.biases)
+        >= catalogue.threshold
+    )
     keyword = (design["distinct_terms"] > 0).to_numpy() & design["gate"].to_numpy()
     rows = []
     for method, p in [
@@ -173,8 +182,12 @@ def cross_validate(
     return EvalResult(scores=pd.DataFrame(rows), predictions=predictions)
 
 
-def scoring_toml(weights: dict[str, float], intercept: float, threshold: float) -> str:
-    """Render fitted weights as a ``[scoring]`` block for ``themes.toml``."""
+def scoring_toml(
+    weights: dict[str, float], intercept: float, threshold: float, biases: dict[str, float]
+) -> str:
+    """Render fitted weights as a ``[scoring]`` block and per-theme ``bias`` lines."""
     lines = ["[scoring]", f"threshold = {threshold:.2f}", f"intercept = {intercept:.3f}"]
     lines += [f"{f} = {weights[f]:.3f}" for f in FEATURES]
+    lines += ["", "# per theme, in its [[theme]] block:"]
+    lines += [f"#   {t}: bias = {b:.3f}" for t, b in biases.items()]
     return "\n".join(lines) + "\n"

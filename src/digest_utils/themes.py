@@ -7,6 +7,9 @@ Each (paper, theme) pair gets the same small set of evidence features:
   states the contribution ("we propose / introduce / present ...");
 * ``abstract_hits`` — log(1 + number of term occurrences in the abstract);
 * ``distinct_terms`` — log(1 + number of distinct terms matched);
+* ``concept_hit`` — one sentence (or the title) matches every group of the theme's
+  ``concepts`` (e.g. contrastive + image + text), catching papers that describe the idea
+  without naming it;
 * ``similarity`` — cosine similarity of the paper's embedding to the theme's description.
 
 A logistic function of a weighted sum gives the score; the weights are shared by all themes (in
@@ -36,11 +39,20 @@ __all__ = [
     "Theme",
     "assign_themes",
     "load_catalogue",
+    "primary_theme",
+    "theme_examples",
     "theme_features",
 ]
 
 #: Evidence features, in the order of the weights in ``[scoring]``.
-FEATURES = ["title_hit", "lead_hit", "abstract_hits", "distinct_terms", "similarity"]
+FEATURES = [
+    "title_hit",
+    "lead_hit",
+    "abstract_hits",
+    "distinct_terms",
+    "concept_hit",
+    "similarity",
+]
 
 _ID = re.compile(r"[a-z][a-z0-9_]*")
 _CONTRIBUTION = re.compile(
@@ -75,8 +87,11 @@ class Theme:
     description: str
     terms: tuple[str, ...]
     requires: tuple[tuple[str, ...], ...] = ()
+    concepts: tuple[tuple[str, ...], ...] = ()
+    bias: float = 0.0
     _patterns: tuple[re.Pattern, ...] = field(default=(), repr=False, compare=False)
     _gates: tuple[re.Pattern, ...] = field(default=(), repr=False, compare=False)
+    _concepts: tuple[re.Pattern, ...] = field(default=(), repr=False, compare=False)
 
     def matches(self, text: str) -> list[str]:
         """Return every term occurrence in ``text``, as found (hyphens as spaces).
@@ -95,6 +110,12 @@ class Theme:
         """True when every ``requires`` group has a match in ``text``."""
         return all(g.search(text) for g in self._gates)
 
+    def concept(self, sentences: list[str]) -> bool:
+        """True when one sentence matches every ``concepts`` group (False if none defined)."""
+        return bool(self._concepts) and any(
+            all(c.search(s) for c in self._concepts) for s in sentences
+        )
+
 
 @dataclass(frozen=True)
 class Catalogue:
@@ -110,6 +131,11 @@ class Catalogue:
     def ids(self) -> list[str]:
         """Theme ids in catalogue order."""
         return [t.id for t in self.themes]
+
+    @property
+    def biases(self) -> dict[str, float]:
+        """Theme id -> fitted per-theme offset (0 for themes without one)."""
+        return {t.id: t.bias for t in self.themes}
 
     @property
     def names(self) -> dict[str, str]:
@@ -159,11 +185,11 @@ def load_catalogue(path: str | Path | None = None) -> Catalogue:
             raise DigestError(f"{label}: id {raw['id']!r} appears twice")
         seen.add(raw["id"])
         requires = tuple(tuple(g) for g in raw.get("requires", []))
+        concepts = tuple(tuple(g) for g in raw.get("concepts", []))
         try:
             patterns = tuple(re.compile(_term_pattern(t)) for t in raw["terms"])
-            gates = tuple(
-                re.compile("|".join(f"(?:{_term_pattern(t)})" for t in g)) for g in requires
-            )
+            gates = tuple(_group(g) for g in requires)
+            concept_patterns = tuple(_group(g) for g in concepts)
         except re.error as exc:
             raise DigestError(f"{label}: a term is not a valid pattern ({exc})") from None
         themes.append(
@@ -173,8 +199,11 @@ def load_catalogue(path: str | Path | None = None) -> Catalogue:
                 description=" ".join(raw["description"].split()),
                 terms=tuple(raw["terms"]),
                 requires=requires,
+                concepts=concepts,
+                bias=float(raw.get("bias", 0.0)),
                 _patterns=patterns,
                 _gates=gates,
+                _concepts=concept_patterns,
             )
         )
     if not themes:
@@ -186,6 +215,10 @@ def load_catalogue(path: str | Path | None = None) -> Catalogue:
         threshold=float(scoring["threshold"]),
         path=str(path),
     )
+
+
+def _group(terms: tuple[str, ...]) -> re.Pattern:
+    return re.compile("|".join(f"(?:{_term_pattern(t)})" for t in terms))
 
 
 def _lead(abstract: str) -> str:
@@ -228,6 +261,7 @@ def theme_features(
     ):
         lead = _lead(abstract)
         full = f"{title}. {abstract}"
+        sentences = [title, *_SENTENCE_END.split(abstract)]
         for j, theme in enumerate(catalogue.themes):
             in_title = theme.matches(title)
             in_abstract = theme.matches(abstract)
@@ -240,6 +274,7 @@ def theme_features(
                     "lead_hit": float(bool(theme.matches(lead))),
                     "abstract_hits": math.log1p(len(in_abstract)),
                     "distinct_terms": math.log1p(len(counts)),
+                    "concept_hit": float(theme.concept(sentences)),
                     "similarity": float(sims[i, j]),
                     "gate": theme.gate(full),
                     "matched": ", ".join(t if n == 1 else f"{t} ({n})" for t, n in counts.items()),
@@ -252,9 +287,15 @@ def score_features(
     features: pd.DataFrame,
     weights: dict[str, float],
     intercept: float,
+    biases: dict[str, float] | None = None,
 ) -> np.ndarray:
-    """Logistic score in [0, 1] for each feature row; 0 where the theme's gate is closed."""
+    """Logistic score in [0, 1] for each feature row; 0 where the theme's gate is closed.
+
+    ``biases`` adds a per-theme offset (catalogue ``bias``; themes not listed get 0).
+    """
     z = intercept + sum(weights[f] * features[f].to_numpy(dtype=float) for f in FEATURES)
+    if biases:
+        z = z + features["theme"].map(biases).fillna(0.0).to_numpy(dtype=float)
     score = 1.0 / (1.0 + np.exp(-z))
     return np.where(features["gate"].to_numpy(dtype=bool), score, 0.0)
 
@@ -287,7 +328,7 @@ def assign_themes(
     """
     cat = catalogue if isinstance(catalogue, Catalogue) else load_catalogue(catalogue)
     feats = theme_features(papers, cat, embeddings=embeddings, model=model)
-    feats["score"] = score_features(feats, cat.weights, cat.intercept)
+    feats["score"] = score_features(feats, cat.weights, cat.intercept, cat.biases)
     out = pd.DataFrame({"paper_id": papers["paper_id"].to_numpy(), "title": papers["title"]})
     out = out.reset_index(drop=True)
     for tid in cat.ids:
@@ -308,3 +349,49 @@ def assign_themes(
     )
     out["themes"] = out["themes"].astype("string")
     return out
+
+
+def theme_examples(flags: pd.DataFrame, catalogue: Catalogue, *, n: int = 3) -> pd.DataFrame:
+    """The ``n`` highest-scoring papers of each theme, with the evidence behind them.
+
+    Args:
+        flags: Output of :func:`assign_themes`.
+        catalogue: The catalogue used.
+        n: Papers per theme.
+
+    Returns:
+        Columns ``theme`` (display name), ``title``, ``score`` (float64) and ``evidence``;
+        themes in catalogue order, papers by descending score (ties by title).
+    """
+    parts = []
+    for tid, name in catalogue.names.items():
+        hit = flags[flags[tid] == 1]
+        top = hit.assign(score=hit[f"score_{tid}"]).sort_values(
+            ["score", "title"], ascending=[False, True], kind="stable"
+        )
+        parts.append(
+            pd.DataFrame(
+                {
+                    "theme": name,
+                    "title": top["title"].head(n).to_numpy(),
+                    "score": top["score"].head(n).round(3).to_numpy(),
+                    "evidence": top[f"evidence_{tid}"].head(n).to_numpy(),
+                }
+            )
+        )
+    return pd.concat(parts, ignore_index=True)
+
+
+def primary_theme(flags: pd.DataFrame, catalogue: Catalogue, *, none: str = "none") -> pd.Series:
+    """Each paper's highest-scoring assigned theme (display name), or ``none``.
+
+    Useful to colour a map where every point needs exactly one colour.
+    """
+    ids = catalogue.ids
+    scores = flags[[f"score_{t}" for t in ids]].to_numpy(dtype=float)
+    assigned = flags[ids].to_numpy(dtype=float) == 1
+    masked = np.where(assigned, scores, -1.0)
+    best = masked.argmax(axis=1) if len(flags) else np.zeros(0, dtype=int)
+    names = np.array([catalogue.names[t] for t in ids], dtype=object)
+    out = np.where(assigned.any(axis=1), names[best] if len(flags) else [], none)
+    return pd.Series(out, index=flags.index, name="theme", dtype="string")
