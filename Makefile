@@ -7,8 +7,9 @@ STAMP  := $(VENV)/.installed
 export HF_HUB_OFFLINE = 1
 export TRANSFORMERS_OFFLINE = 1
 export TOKENIZERS_PARALLELISM = false
+export JUPYTER_PLATFORM_DIRS = 1
 
-.PHONY: help install report test lint bench clean
+.PHONY: help install report test lab lint bench evaluate notebooks chromium clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -21,12 +22,29 @@ $(STAMP): pyproject.toml constraints.txt
 
 install: $(STAMP)  ## create or refresh .venv with every dependency
 
-report: $(STAMP)  ## run the main job on seeds/ and write reports/
+report: $(STAMP)  ## run the notebooks on seeds/ and write reports/index.html
 	$(BIN)/python -m digest_utils parse seeds -o reports/papers.csv
-	$(BIN)/python -m digest_utils parse seeds
+	$(BIN)/python -m digest_utils report -o reports
 
-test: $(STAMP)  ## run every test
-	$(BIN)/python -m pytest
+test: $(STAMP) chromium  ## run every test: unit tests, notebooks (nbval), browser test
+	$(BIN)/python -m pytest tests
+	$(BIN)/python -m pytest --nbval-lax --nbval-current-env -p no:cacheprovider notebooks
+
+lab: $(STAMP)  ## open the notebooks in JupyterLab
+	$(BIN)/python -m jupyterlab --notebook-dir=notebooks
+
+# The browser test needs Chromium (Debian's package); install it when missing.
+chromium:
+	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || { \
+	  echo "Installing Debian's chromium for the browser test"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
+notebooks: $(STAMP)  ## re-run the notebooks in place, keeping only the outputs nbval checks
+	$(BIN)/python -c "from digest_utils.report import refresh_notebooks; refresh_notebooks()"
+
+evaluate: $(STAMP)  ## score theme assignment against the hand labels
+	$(BIN)/python -m digest_utils evaluate seeds --labels tests/data/theme_labels.csv
 
 lint: $(STAMP)  ## ruff lint + format check
 	$(BIN)/ruff check src tests benchmarks

@@ -60,9 +60,7 @@ def test_warm_run_imports_no_heavy_library(fake_model, cache):
         print(v.shape, heavy)
         """
     )
-    proc = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
-    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert proc.stdout.strip() == "(1, 16) []"
 
 

@@ -135,7 +135,7 @@ def embed_texts(
         by_key = dict(zip(keys, texts, strict=True))
         todo = [by_key[k] for k in missing]
         encoder = _load(model or DEFAULT_MODEL)
-        from tqdm.auto import tqdm
+        from tqdm import tqdm
 
         vectors = []
         bar = tqdm(total=len(todo), desc="embedding", unit="paper", disable=not progress)

@@ -28,7 +28,7 @@ import pandas as pd
 
 from digest_utils.errors import DigestError, DigestInputError, DigestParseError, DigestWarning
 
-__all__ = ["COLUMNS", "dedupe", "load_digest", "load_digests", "paper_id"]
+__all__ = ["COLUMNS", "dedupe", "digest_summary", "load_digest", "load_digests", "paper_id"]
 
 #: Column order of :func:`load_digest` / :func:`load_digests`.
 COLUMNS = [
@@ -478,3 +478,31 @@ def dedupe(entries: pd.DataFrame) -> pd.DataFrame:
     out["n_digests"] = out["digests"].map(len).astype("int64")
     out.attrs = dict(entries.attrs)
     return out.reset_index(drop=True)
+
+
+def digest_summary(entries: pd.DataFrame) -> pd.DataFrame:
+    """Per-digest counts of entries and of each metadata field present, plus a total row.
+
+    Args:
+        entries: Output of :func:`load_digests` (or of :func:`dedupe`).
+
+    Returns:
+        Indexed by digest (then ``total``): ``entries``, ``with_authors``, ``with_org``,
+        ``with_date``, ``with_year`` (date with a known year), ``with_upvotes`` (int64) and
+        ``page_date`` (the page's own date header, ``-`` if none).
+    """
+    g = entries.groupby("digest", sort=False)
+    table = pd.DataFrame(
+        {
+            "entries": g.size(),
+            "with_authors": g["authors"].count(),
+            "with_org": g["organization"].count(),
+            "with_date": g["published_text"].count(),
+            "with_year": g["published"].count(),
+            "with_upvotes": g["upvotes"].count(),
+        }
+    ).astype("int64")
+    table["page_date"] = g["digest_date_text"].first().fillna("-").astype(object)
+    table.loc["total"] = [*table.drop(columns="page_date").sum().tolist(), ""]
+    table.index.name = "digest"
+    return table

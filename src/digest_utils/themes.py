@@ -2,7 +2,8 @@
 
 Each (paper, theme) pair gets the same small set of evidence features:
 
-* ``title_hit`` — a theme term occurs in the title;
+* ``title_hit`` — a theme term occurs in the title, or the title matches every ``concepts``
+  group;
 * ``lead_hit`` — a term occurs in the abstract's first two sentences or in a sentence that
   states the contribution ("we propose / introduce / present ...");
 * ``abstract_hits`` — log(1 + number of term occurrences in the abstract);
@@ -270,7 +271,7 @@ def theme_features(
                 {
                     "paper_id": pid,
                     "theme": theme.id,
-                    "title_hit": float(bool(in_title)),
+                    "title_hit": float(bool(in_title) or theme.concept([title])),
                     "lead_hit": float(bool(theme.matches(lead))),
                     "abstract_hits": math.log1p(len(in_abstract)),
                     "distinct_terms": math.log1p(len(counts)),
