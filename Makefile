@@ -31,7 +31,7 @@ test: $(STAMP) chromium  ## run every test: unit tests, notebooks (nbval), brows
 	$(BIN)/python -m pytest --nbval-lax --nbval-current-env -p no:cacheprovider notebooks
 
 lab: $(STAMP)  ## open the notebooks in JupyterLab
-	$(BIN)/python -m jupyterlab --notebook-dir=notebooks
+	$(BIN)/python -m jupyterlab --notebook-dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root)
 
 # The browser test needs Chromium (Debian's package); install it when missing.
 chromium:
@@ -47,11 +47,12 @@ evaluate: $(STAMP)  ## score theme assignment against the hand labels
 	$(BIN)/python -m digest_utils evaluate seeds --labels tests/data/theme_labels.csv
 
 lint: $(STAMP)  ## ruff lint + format check
-	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks conftest.py
+	$(BIN)/ruff format --check src tests benchmarks conftest.py
 
 bench: $(STAMP)  ## run the benchmarks (figures go to benchmarks/results/ and the README)
 	$(BIN)/python benchmarks/bench_parse.py
+	$(BIN)/python benchmarks/bench_themes.py
 
 clean:  ## remove caches and rendered reports (keeps .venv)
 	rm -rf .cache reports .pytest_cache .ruff_cache .hypothesis benchmarks/results

@@ -97,3 +97,54 @@ def test_console_script_is_declared():
     """The console script digest-topics points at cli.main."""
     text = (Path(__file__).parents[1] / "pyproject.toml").read_text(encoding="utf-8")
     assert 'digest-topics = "digest_utils.cli:main"' in text
+
+
+THEME_IDS = ["peft", "clip", "quantization", "medical_vlm"]
+
+
+def test_themes_writes_the_documented_columns(fake_model, tmp_path, capsys):
+    """themes: paper_id, title, 0/1 per theme, score_<id> per theme, topic, topic_label."""
+    out = tmp_path / "themes.csv"
+    assert main(["themes", str(DATA / "spaced_meta.txt"), "-q", "-o", str(out)]) == 0
+    df = pd.read_csv(out)
+    assert df.columns.tolist() == [
+        "paper_id",
+        "title",
+        *THEME_IDS,
+        *(f"score_{t}" for t in THEME_IDS),
+        "topic",
+        "topic_label",
+    ]
+    assert len(df) == 4
+    assert set(df[THEME_IDS].stack()) <= {0, 1}
+    # four papers are too few to cluster: said clearly, topic columns left empty
+    assert "need at least 15 papers to find topics, got 4" in capsys.readouterr().err
+    assert df["topic"].isna().all()
+
+
+def test_themes_evidence_flag_and_jsonl(fake_model, tmp_path):
+    """--evidence adds evidence_<id> columns; .jsonl output is one JSON object per paper."""
+    out = tmp_path / "themes.jsonl"
+    assert main(["themes", str(DATA / "compact.txt"), "-q", "--evidence", "-o", str(out)]) == 0
+    rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert len(rows) == 3
+    assert all(f"evidence_{t}" in rows[0] for t in THEME_IDS)
+
+
+def test_topics_on_a_too_small_corpus_exits_2_with_a_clear_message(fake_model, capsys):
+    """Topics on 4 papers: exit 2 and say how many papers are needed, no traceback."""
+    assert main(["topics", str(DATA / "spaced_meta.txt"), "-q"]) == 2
+    err = capsys.readouterr().err
+    assert "need at least 15 papers to find topics, got 4" in err
+    assert "Traceback" not in err
+
+
+def test_evaluate_prints_per_theme_scores(fake_model, capsys):
+    """Evaluate prints precision/recall/F1 per theme for the labelled seed papers."""
+    labels = Path(__file__).parent / "data" / "theme_labels.csv"
+    assert main(["evaluate", str(SEEDS), "--labels", str(labels), "-q", "--folds", "3"]) == 0
+    out = capsys.readouterr().out
+    assert "digest-topics (cross-validated)" in out
+    for tid in THEME_IDS:
+        assert tid in out
+    assert "macro-F1" in out

@@ -25,11 +25,18 @@ def test_public_api_is_pinned():
     """__all__ lists exactly the public API; every name in it exists."""
     assert sorted(digest_utils.__all__) == sorted(
         [
+            "CorpusTooSmallError",
             "DigestError",
             "DigestInputError",
             "DigestParseError",
             "DigestWarning",
+            "assign_themes",
+            "build_report",
             "dedupe",
+            "digest_summary",
+            "embed_papers",
+            "fit_topics",
+            "load_catalogue",
             "load_digest",
             "load_digests",
             "paper_id",
@@ -82,3 +89,17 @@ def test_ci_runs_make_test_and_nothing_else():
     ]
     assert commands[-1] == "make test"
     assert all(c.startswith(("set ", "cd ")) for c in commands[:-1])
+
+
+def test_importing_the_package_loads_no_heavy_library():
+    """`import digest_utils` imports neither torch, sentence-transformers nor BERTopic."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, digest_utils; "
+        "print([m for m in ('torch', 'sentence_transformers', 'bertopic', 'umap') "
+        "if m in sys.modules])"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

@@ -6,6 +6,7 @@ Every :class:`~digest_utils.errors.DigestError` becomes one line on stderr and e
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -15,6 +16,19 @@ import pandas as pd
 from digest_utils.errors import DigestError
 
 OUTPUT_FORMATS = {".csv": "CSV", ".jsonl": "JSON Lines", ".parquet": "Parquet"}
+
+
+def _csv_ready(df: pd.DataFrame) -> pd.DataFrame:
+    """Copy of ``df`` with list columns as JSON arrays (CSV has no lists)."""
+    out = df.copy()
+    for col in out.columns:
+        if out[col].map(lambda v: isinstance(v, list | tuple)).any():
+            out[col] = out[col].map(
+                lambda v: (
+                    json.dumps(list(v), ensure_ascii=False) if isinstance(v, list | tuple) else v
+                )
+            )
+    return out
 
 
 def write_table(df: pd.DataFrame, path: str | Path) -> Path:
@@ -34,11 +48,7 @@ def write_table(df: pd.DataFrame, path: str | Path) -> Path:
         )
     path.parent.mkdir(parents=True, exist_ok=True)
     if suffix == ".csv":
-        out = df.copy()
-        for col in out.columns:
-            if out[col].map(lambda v: isinstance(v, list)).any():
-                out[col] = out[col].map(lambda v: pd.io.json.ujson_dumps(v, ensure_ascii=False))
-        out.to_csv(path, index=False, date_format="%Y-%m-%d")
+        _csv_ready(df).to_csv(path, index=False, date_format="%Y-%m-%d")
     elif suffix == ".jsonl":
         df.to_json(path, orient="records", lines=True, date_format="iso", force_ascii=False)
     else:
@@ -79,7 +89,7 @@ def _emit(df: pd.DataFrame, output: str | None) -> None:
         path = write_table(df, output)
         print(f"wrote {len(df)} rows to {path}", file=sys.stderr)
     else:
-        df.to_csv(sys.stdout, index=False)
+        _csv_ready(df).to_csv(sys.stdout, index=False, date_format="%Y-%m-%d")
 
 
 def _cmd_themes(args: argparse.Namespace) -> int:

@@ -1,0 +1,223 @@
+"""Run the notebook suite and render it as a shareable, offline HTML report.
+
+``build_report`` executes every numbered notebook in a fresh kernel (parameters injected after
+the cell tagged ``parameters``, papermill-style), exports each to one self-contained HTML page
+(plotly.js embedded once per page, no CDN) and writes an ``index.html`` linking them.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import time
+from collections.abc import Mapping
+from pathlib import Path
+
+from digest_utils import config
+from digest_utils.errors import DigestError
+
+__all__ = [
+    "build_report",
+    "inject_parameters",
+    "notebook_paths",
+    "refresh_notebooks",
+    "setup_notebook",
+]
+
+CHECK_MARK = "# NBVAL_CHECK_OUTPUT"
+
+NOTEBOOKS_DIR = config.REPO_ROOT / "notebooks"
+_REMOTE_SCRIPT = re.compile(r"<script[^>]*\ssrc=[\"']https?://[^>]*>\s*</script>\s*", re.IGNORECASE)
+_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
+def setup_notebook() -> None:
+    """Configure plotly for notebooks that must also render as HTML and pass nbval.
+
+    Figures are emitted both as plotly's JSON mimetype (what JupyterLab renders) and as HTML
+    (what nbconvert keeps; plotly.js is embedded once, by the first figure, with no CDN).
+    Plotly 6+ defaults to the mimetype alone, whose charts vanish from nbconvert HTML.
+    """
+    import plotly.io as pio
+
+    pio.renderers.default = "plotly_mimetype+notebook"
+
+
+def notebook_paths(folder: str | Path = NOTEBOOKS_DIR) -> list[Path]:
+    """Return the numbered notebooks (``NN-*.ipynb``) of a folder, in order."""
+    paths = sorted(Path(folder).glob("[0-9][0-9]-*.ipynb"))
+    if not paths:
+        raise DigestError(f"{folder}: no numbered notebooks (NN-name.ipynb) found")
+    return paths
+
+
+def inject_parameters(nb, parameters: Mapping[str, object]):
+    """Insert a cell assigning ``parameters`` right after the cell tagged ``parameters``.
+
+    Args:
+        nb: An ``nbformat`` notebook (modified in place and returned).
+        parameters: Names and values (``repr`` must round-trip: str, int, float, None).
+
+    Raises:
+        DigestError: The notebook has no cell tagged ``parameters``.
+    """
+    import nbformat
+
+    if not parameters:
+        return nb
+    for i, cell in enumerate(nb.cells):
+        if "parameters" in cell.get("metadata", {}).get("tags", []):
+            source = "# Parameters injected by digest_utils.report\n" + "\n".join(
+                f"{k} = {v!r}" for k, v in parameters.items()
+            )
+            new = nbformat.v4.new_code_cell(source)
+            new.metadata["tags"] = ["injected-parameters"]
+            new["id"] = "injected-parameters"
+            nb.cells.insert(i + 1, new)
+            return nb
+    raise DigestError("notebook has no cell tagged 'parameters' to inject into")
+
+
+def _offline(page: str) -> str:
+    """Drop the template's CDN scripts (require.js, MathJax): pages must work offline.
+
+    The report's pages need neither: plotly.js is embedded inline by the first figure.
+    """
+    return _REMOTE_SCRIPT.sub("", page)
+
+
+def _has_parameters(nb) -> bool:
+    return any("parameters" in c.get("metadata", {}).get("tags", []) for c in nb.cells)
+
+
+def _stable_ids(page: str) -> str:
+    """Replace plotly's random element ids by sequential ones, so pages are reproducible."""
+    mapping: dict[str, str] = {}
+    return _UUID.sub(lambda m: mapping.setdefault(m.group(0), f"plot-{len(mapping) + 1}"), page)
+
+
+def _index(pages: list[tuple[str, str, str]], title: str) -> str:
+    items = "\n".join(
+        f'  <li><a href="{html.escape(href)}">{html.escape(name)}</a>'
+        f"<br><small>{html.escape(summary)}</small></li>"
+        for href, name, summary in pages
+    )
+    return (
+        "<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'>"
+        f"<title>{html.escape(title)}</title>"
+        "<style>body{font-family:system-ui,sans-serif;max-width:48em;margin:2em auto;"
+        "line-height:1.5}li{margin:.8em 0}</style></head><body>\n"
+        f"<h1>{html.escape(title)}</h1>\n<p>Each page is self-contained and works offline.</p>"
+        f"\n<ol>\n{items}\n</ol>\n</body></html>\n"
+    )
+
+
+def _heading(nb) -> tuple[str, str]:
+    """The notebook's H1 title and its one-line '>' subtitle."""
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            lines = cell.source.splitlines()
+            title = next((ln[2:].strip() for ln in lines if ln.startswith("# ")), "")
+            subtitle = next((ln[1:].strip() for ln in lines if ln.startswith(">")), "")
+            return title, subtitle
+    return "", ""
+
+
+def build_report(
+    out_dir: str | Path = config.REPORTS_DIR,
+    *,
+    parameters: Mapping[str, object] | None = None,
+    notebooks: str | Path = NOTEBOOKS_DIR,
+    timeout: int = 600,
+    progress: bool = True,
+) -> Path:
+    """Execute the notebooks and write one HTML page each plus ``index.html``.
+
+    Args:
+        out_dir: Output folder (created).
+        parameters: Values injected after each notebook's ``parameters`` cell, e.g.
+            ``{"DIGESTS": "/data/my-digests"}``; relative paths are taken from the notebooks
+            folder, like in JupyterLab.
+        notebooks: Folder with the numbered notebooks.
+        timeout: Seconds allowed per cell.
+        progress: Print one line per notebook.
+
+    Returns:
+        Path of ``index.html``.
+
+    Raises:
+        DigestError: A notebook failed; names it and the error of the failing cell.
+    """
+    import nbformat
+    from nbconvert import HTMLExporter
+
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    exporter = HTMLExporter(template_name="lab")
+    pages = []
+    for path in notebook_paths(notebooks):
+        started = time.perf_counter()
+        nb = nbformat.read(path, as_version=4)
+        if _has_parameters(nb):  # the overview has none: it only links the others
+            inject_parameters(nb, parameters or {})
+        _execute(nb, path, timeout)
+        body, _ = exporter.from_notebook_node(nb)
+        target = out_dir / f"{path.stem}.html"
+        target.write_text(_stable_ids(_offline(body)), encoding="utf-8")
+        title, subtitle = _heading(nb)
+        pages.append((target.name, title or path.stem, subtitle))
+        if progress:
+            print(f"  {path.name} -> {target} ({time.perf_counter() - started:.1f} s)")
+    index = out_dir / "index.html"
+    index.write_text(_index(pages, "digest-topics report"), encoding="utf-8")
+    return index
+
+
+def _execute(nb, path: Path, timeout: int) -> None:
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError
+
+    client = NotebookClient(
+        nb,
+        timeout=timeout,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(path.parent)}},
+    )
+    try:
+        client.execute()
+    except CellExecutionError as exc:
+        last = str(exc).strip().splitlines()[-1] if str(exc).strip() else "error"
+        raise DigestError(f"{path}: a cell failed: {last}") from None
+
+
+def refresh_notebooks(folder: str | Path = NOTEBOOKS_DIR, *, timeout: int = 600) -> list[Path]:
+    """Re-execute the notebooks in place and keep only the outputs nbval checks.
+
+    Cells starting with ``# NBVAL_CHECK_OUTPUT`` keep their (text) outputs: they are the
+    expected results ``pytest --nbval-lax`` compares against. Every other output and every
+    execution count is removed, so committed notebooks carry no plotly.js, no memory addresses
+    and no run-specific noise. Run it (``make notebooks``) after changing what a checked
+    cell prints.
+
+    Returns:
+        The notebooks rewritten.
+    """
+    import nbformat
+
+    paths = notebook_paths(folder)
+    for path in paths:
+        nb = nbformat.read(path, as_version=4)
+        _execute(nb, path, timeout)
+        for cell in nb.cells:
+            if cell.cell_type != "code":
+                continue
+            cell.execution_count = None
+            if cell.source.startswith(CHECK_MARK):
+                cell.outputs = [o for o in cell.outputs if o.output_type == "stream"]
+                for out in cell.outputs:
+                    out.pop("execution_count", None)
+            else:
+                cell.outputs = []
+        nb.metadata.pop("widgets", None)
+        nbformat.write(nb, path)
+    return paths

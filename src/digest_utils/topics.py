@@ -1,0 +1,526 @@
+"""Topics of a corpus of abstracts: BERTopic with seeded UMAP, HDBSCAN and readable labels.
+
+Size-dependent knobs scale with the number of papers ``n`` (checked on the 252 seed papers,
+where these gave the most stable topics; see ``benchmarks/eval_topics.py``):
+
+* UMAP to 5-D, cosine, ``n_neighbors = clip(round(sqrt(n)), 15, 50)``, seeded;
+* HDBSCAN ``min_cluster_size = max(5, round(sqrt(n) / 2))`` (8 at 252 papers, 50 at 10,000 as
+  BERTopic's FAQ advises; topics grow like sqrt(n)), ``min_samples`` half that;
+* keywords: c-TF-IDF over unigrams and bigrams without English stop words (hyphenated words
+  such as "vision-language" kept whole; a term must occur in ``max(2, round(n / 1000))``
+  papers) re-ranked by KeyBERTInspired; a label joins three distinct ones;
+* outliers join the nearest topic centroid (``reduce_outliers``), then ``update_topics``.
+
+A second seeded UMAP (2-D) gives a document map. Results are cached in ``cache_dir()/topics/``
+keyed by embeddings, texts, settings, seed and library versions; a warm call imports neither
+bertopic, umap nor hdbscan.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import pickle
+import re
+import warnings
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from importlib.metadata import version
+from itertools import combinations
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from digest_utils import config
+from digest_utils.embed import embed_texts, model_id, paper_texts
+from digest_utils.errors import DigestError
+
+__all__ = [
+    "MIN_PAPERS",
+    "STABILITY_SEEDS",
+    "CorpusTooSmallError",
+    "TopicResult",
+    "default_baseline",
+    "fit_topics",
+    "quality_table",
+    "topic_quality",
+    "topic_stability",
+    "topic_theme_map",
+    "topic_vectors",
+]
+
+#: Fewest papers a topic model is fitted on: three topics of the smallest size (5).
+MIN_PAPERS = 15
+#: Seeds over which :func:`topic_stability` compares assignments.
+STABILITY_SEEDS = (0, 1, 2, 3, 4)
+
+_TOKENS = r"(?u)\b\w[\w-]*\w\b"  # words of 2+ characters, "vision-language" stays whole
+_PIPELINE_VERSION = 1  # bump when the pipeline changes, so cached results are recomputed
+_LIBRARIES = ("bertopic", "umap-learn", "hdbscan", "scikit-learn", "numpy", "numba")
+
+
+class CorpusTooSmallError(DigestError, ValueError):
+    """Too few papers to cluster into topics.
+
+    Attributes:
+        n_papers: How many papers were given.
+        needed: How many are needed (:data:`MIN_PAPERS`).
+    """
+
+    def __init__(self, n_papers: int, needed: int = MIN_PAPERS) -> None:
+        self.n_papers, self.needed = n_papers, needed
+        super().__init__(
+            f"need at least {needed} papers to find topics, got {n_papers}; add more digests"
+        )
+
+
+@dataclass(frozen=True, eq=False)
+class TopicResult:
+    """Topics of one corpus.
+
+    Attributes:
+        assignments: One row per paper, in input order: ``paper_id`` (string), ``topic``
+            (int64, -1 only for papers left outside every topic), ``topic_label`` (string),
+            ``x``, ``y`` (float64, seeded 2-D UMAP layout for a document map).
+        topics: One row per topic, largest first: ``topic`` (int64, 0..k-1), ``size`` (int64),
+            ``label`` (string, e.g. ``"text-to-image generation / multimodal generative"``),
+            ``keywords`` (list of up to 10 str), ``representative`` (string, ``paper_id`` of
+            the paper nearest the centroid), ``cohesion`` (float64, mean cosine similarity of
+            the topic's papers to its centroid).
+        vectors: float32 ``(n_topics, dim)`` unit-length topic centroids, rows aligned with
+            ``topics`` (for a dendrogram).
+        params: The resolved settings the result was computed with.
+    """
+
+    assignments: pd.DataFrame
+    topics: pd.DataFrame
+    vectors: np.ndarray
+    params: dict = field(default_factory=dict)
+
+
+def fit_topics(
+    papers: pd.DataFrame,
+    embeddings: np.ndarray,
+    *,
+    seed: int = config.RANDOM_SEED,
+    min_topic_size: int | None = None,
+    model: str | None = None,
+    cache_dir: str | Path | None = None,
+    progress: bool = True,
+) -> TopicResult:
+    """Find the topics of a corpus with BERTopic set up for 10^2 to 10^4+ abstracts.
+
+    Args:
+        papers: ``paper_id``, ``title`` and ``abstract`` per paper (e.g. from ``dedupe``).
+        embeddings: ``(len(papers), dim)`` embeddings aligned with ``papers`` (``embed_papers``).
+        seed: Seed of the UMAP runs and keyword sampling (default ``config.RANDOM_SEED``).
+        min_topic_size: Smallest topic HDBSCAN may form (default ``max(5, round(sqrt(n)/2))``).
+        model: Model that embeds candidate keywords for the labels: the one that made
+            ``embeddings`` (default ``embed.DEFAULT_MODEL``, local).
+        cache_dir: Cache folder (default ``config.cache_dir()``): the result goes to
+            ``topics/<hash>.pkl``, keyword vectors to the embedding cache.
+        progress: Show a progress bar while computing.
+
+    Returns:
+        A :class:`TopicResult`, identical for identical input in any process.
+
+    Raises:
+        CorpusTooSmallError: Fewer than :data:`MIN_PAPERS` papers.
+        DigestError: A column is missing, or ``embeddings`` has not one row per paper.
+
+    Example:
+        >>> result = fit_topics(papers, embed_papers(papers))  # doctest: +SKIP
+        >>> result.topics[["topic", "size", "label"]]  # doctest: +SKIP
+    """
+    _check(papers, embeddings)
+    params = _settings(len(papers), seed=seed, min_topic_size=min_topic_size, model=model)
+    return _cached(papers, embeddings, params, _fit_tuned, cache_dir, progress)
+
+
+def default_baseline(
+    papers: pd.DataFrame,
+    embeddings: np.ndarray,
+    *,
+    seed: int = config.RANDOM_SEED,
+    cache_dir: str | Path | None = None,
+    progress: bool = True,
+) -> TopicResult:
+    """Fit BERTopic with its default settings, only UMAP seeded, as a point of comparison.
+
+    No stop words, unigrams, ``min_topic_size=10``, outliers kept, plain c-TF-IDF keywords
+    (labels such as ``"the / and / to"``). Arguments, cache and errors as in :func:`fit_topics`;
+    ``x`` and ``y`` are NaN.
+    """
+    _check(papers, embeddings)
+    params = {"method": "bertopic-default", "seed": int(seed), "n_neighbors": 15}
+    return _cached(papers, embeddings, params, _fit_default, cache_dir, progress)
+
+
+def topic_quality(papers: pd.DataFrame, result: TopicResult, *, top_n: int = 10) -> dict:
+    """Score topics: coherence, diversity, number of topics, outliers, stop-word keywords.
+
+    NPMI is gensim's ``c_npmi`` (sliding window of 10) over the papers' title + abstract split
+    into lower-case words without English stop words. Keywords count as their words
+    (``"vision-language models"`` -> vision, language, models); words outside that vocabulary
+    (stop words) are dropped, and a topic left with fewer than 2 words is not scored.
+
+    Args:
+        papers: The papers the topics were fitted on (``title``, ``abstract``).
+        result: From :func:`fit_topics` or :func:`default_baseline`.
+        top_n: Keywords (and words) per topic to score.
+
+    Returns:
+        ``n_topics`` (int), ``outlier_share`` (papers in topic -1, 0-1), ``npmi`` (mean over
+        scored topics, -1-1), ``npmi_topics`` (topics scored), ``diversity`` (unique keywords
+        / keywords, 0-1) and ``stop_word_share`` (keywords that are stop words, 0-1).
+    """
+    from gensim.corpora import Dictionary
+    from gensim.models.coherencemodel import CoherenceModel
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    analyze = _counter((1, 1), token_pattern=r"(?u)\b\w\w+\b").build_analyzer()
+    texts = [analyze(doc) for doc in paper_texts(papers)]
+    dictionary = Dictionary(texts)
+    keywords = [list(kw)[:top_n] for kw in result.topics["keywords"]]
+    scored = []
+    for kw in keywords:
+        words = list(dict.fromkeys(w for t in kw for w in analyze(t) if w in dictionary.token2id))
+        if len(words) >= 2:
+            scored.append(words[:top_n])
+    npmi = float("nan")
+    if scored:
+        cm = CoherenceModel(topics=scored, texts=texts, dictionary=dictionary, coherence="c_npmi")
+        npmi = float(np.mean(cm.get_coherence_per_topic()))
+    terms = [t for kw in keywords for t in kw]
+    return {
+        "n_topics": len(result.topics),
+        "outlier_share": float((result.assignments["topic"] == -1).mean()),
+        "npmi": npmi,
+        "npmi_topics": len(scored),
+        "diversity": len(set(terms)) / len(terms) if terms else float("nan"),
+        "stop_word_share": float(np.mean([t in ENGLISH_STOP_WORDS for t in terms or [""]])),
+    }
+
+
+def topic_stability(
+    papers: pd.DataFrame,
+    embeddings: np.ndarray,
+    *,
+    seeds: Sequence[int] = STABILITY_SEEDS,
+    fit: Callable[..., TopicResult] = fit_topics,
+    cache_dir: str | Path | None = None,
+    progress: bool = False,
+) -> dict:
+    """How much topic assignments agree across seeds: pairwise adjusted Rand index (ARI).
+
+    Args:
+        papers: As in :func:`fit_topics`.
+        embeddings: As in :func:`fit_topics`.
+        seeds: Seeds to fit with, at least two (default :data:`STABILITY_SEEDS`).
+        fit: :func:`fit_topics` (default) or :func:`default_baseline`.
+        cache_dir: Passed to ``fit``; each seed's result is cached.
+        progress: Passed to ``fit``.
+
+    Returns:
+        ``ari_mean`` and ``ari_min`` over pairs of seeds (1 = same partition, ~0 = chance;
+        outliers count as one more cluster) and ``n_topics_per_seed`` (list).
+
+    Raises:
+        ValueError: Fewer than two seeds.
+    """
+    if len(seeds) < 2:
+        raise ValueError(f"need at least two seeds to compare (got {list(seeds)!r})")
+    from sklearn.metrics import adjusted_rand_score
+
+    runs = [fit(papers, embeddings, seed=s, cache_dir=cache_dir, progress=progress) for s in seeds]
+    aris = [
+        adjusted_rand_score(a.assignments["topic"], b.assignments["topic"])
+        for a, b in combinations(runs, 2)
+    ]
+    n_topics = [len(r.topics) for r in runs]
+    return {
+        "ari_mean": float(np.mean(aris)),
+        "ari_min": float(min(aris)),
+        "n_topics_per_seed": n_topics,
+    }
+
+
+def topic_theme_map(
+    assignments: pd.DataFrame,
+    flags: pd.DataFrame,
+    theme_ids: list[str],
+    *,
+    min_share: float = 0.5,
+) -> pd.DataFrame:
+    """Match each topic with the theme most of its papers carry, if enough of them do.
+
+    Args:
+        assignments: ``TopicResult.assignments`` (``paper_id``, ``topic``).
+        flags: One row per paper: ``paper_id`` and a 0/1 column per theme id; papers missing
+            from it carry no theme.
+        theme_ids: Theme columns to consider; on a tie the earlier one wins.
+        min_share: Share of a topic's papers a theme needs, in (0, 1].
+
+    Returns:
+        One row per topic in topic order: ``topic`` (int64), ``theme`` (string: the theme with
+        the largest share when that share is at least ``min_share``, else NA) and ``share``
+        (float64, that largest share, given either way).
+
+    Raises:
+        DigestError: ``flags`` lacks ``paper_id`` or a theme column.
+        ValueError: ``min_share`` is outside (0, 1].
+    """
+    if not 0 < min_share <= 1:
+        raise ValueError(f"min_share must be in (0, 1] (got {min_share!r})")
+    cols = list(theme_ids)
+    missing = [c for c in ["paper_id", *cols] if c not in flags.columns]
+    if missing:
+        raise DigestError(f"flags: expected columns {', '.join(map(repr, missing))}")
+    merged = assignments[["paper_id", "topic"]].merge(
+        flags[["paper_id", *cols]].drop_duplicates("paper_id"), on="paper_id", how="left"
+    )
+    shares = merged[cols].astype("float64").fillna(0.0).groupby(merged["topic"]).mean()
+    values = shares.to_numpy() if cols else np.zeros((len(shares), 1))
+    best = values.argmax(axis=1)
+    share = values[np.arange(len(values)), best]
+    theme = [cols[b] if s >= min_share else None for b, s in zip(best, share, strict=True)]
+    topic = shares.index.to_numpy().astype("int64")
+    return pd.DataFrame({"topic": topic, "theme": pd.array(theme, "string"), "share": share})
+
+
+def _check(papers: pd.DataFrame, embeddings: np.ndarray) -> None:
+    if len(papers) < MIN_PAPERS:
+        raise CorpusTooSmallError(len(papers))
+    missing = [c for c in ("paper_id", "title", "abstract") if c not in papers.columns]
+    if missing:
+        raise DigestError(f"papers: expected columns {', '.join(map(repr, missing))}")
+    if np.ndim(embeddings) != 2 or len(embeddings) != len(papers):
+        shape = np.shape(embeddings)
+        raise DigestError(f"expected one embedding row per paper ({len(papers)}), got {shape}")
+
+
+def _settings(n: int, *, seed: int, min_topic_size: int | None, model: str | None) -> dict:
+    """Resolve the size-dependent settings of :func:`fit_topics` (see the module docstring)."""
+    size = min_topic_size if min_topic_size is not None else max(5, round(np.sqrt(n) / 2))
+    return {
+        "method": "tuned",
+        "seed": int(seed),
+        "min_topic_size": int(size),
+        "min_samples": int(max(2, size // 2)),
+        "n_neighbors": int(min(n - 1, np.clip(round(np.sqrt(n)), 15, 50))),
+        "min_df": int(max(2, round(n / 1000))),
+        "model": model_id(model),
+    }
+
+
+def _cache_key(papers: pd.DataFrame, embeddings: np.ndarray, params: dict) -> str:
+    """Hash of embeddings, paper ids and texts, settings and library versions."""
+    h = hashlib.sha256(str((embeddings.shape, embeddings.dtype.str)).encode())
+    h.update(np.ascontiguousarray(embeddings).tobytes())
+    for pid, text in zip(papers["paper_id"], paper_texts(papers), strict=True):
+        h.update(f"{pid}\x00{text}\x00".encode())
+    versions = {lib: version(lib) for lib in _LIBRARIES}
+    h.update(json.dumps([params, versions, _PIPELINE_VERSION], sort_keys=True).encode())
+    return h.hexdigest()[:24]
+
+
+def _cached(papers, embeddings, params, compute, cache_dir, progress) -> TopicResult:
+    """Load the result from the cache, or compute and store it (atomically)."""
+    embeddings = np.asarray(embeddings)
+    root = Path(cache_dir) if cache_dir else config.cache_dir()
+    path = root / "topics" / f"{_cache_key(papers, embeddings, params)}.pkl"
+    if path.exists():
+        return pickle.loads(path.read_bytes())
+    topics, keywords, layout = compute(papers, embeddings, params, root, progress)
+    result = _package(papers, embeddings, topics, keywords, layout, params)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(f".{id(result)}.tmp")
+    tmp.write_bytes(pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
+    tmp.replace(path)
+    return result
+
+
+@contextmanager
+def _quiet() -> Iterator[None]:
+    """Mute BERTopic's logger and the fit's warnings (umap's ImportWarning), only meanwhile."""
+    logger = logging.getLogger("BERTopic")
+    disabled, logger.disabled = logger.disabled, True
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            yield
+    finally:
+        logger.disabled = disabled
+
+
+def _counter(ngram_range=(1, 2), *, token_pattern: str = _TOKENS, **kwargs):
+    """The pipeline's CountVectorizer: English stop words out, hyphenated words kept."""
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    kwargs |= {"stop_words": "english", "token_pattern": token_pattern}
+    return CountVectorizer(ngram_range=ngram_range, **kwargs)
+
+
+def _umap(params: dict, n_components: int, min_dist: float):
+    from umap import UMAP
+
+    # n_jobs=1 is what random_state implies anyway; saying so avoids umap's warning.
+    kwargs = {"metric": "cosine", "random_state": params["seed"], "n_jobs": 1}
+    kwargs |= {"n_neighbors": params["n_neighbors"], "min_dist": min_dist}
+    return UMAP(n_components=n_components, **kwargs)
+
+
+def _fit_tuned(papers, embeddings, params, cache_root: Path, progress: bool):
+    from tqdm import tqdm
+
+    bar = tqdm(total=3, desc="topics", unit="step", disable=not progress)
+    with _quiet():
+        from bertopic import BERTopic
+        from bertopic.backend import BaseEmbedder
+        from bertopic.representation import KeyBERTInspired
+        from bertopic.vectorizers import ClassTfidfTransformer
+        from hdbscan import HDBSCAN
+
+        class CachedEmbedder(BaseEmbedder):
+            """Embeds candidate keywords (and documents) through the embedding cache."""
+
+            def embed(self, documents, verbose=False):
+                kwargs = {"model": params["model"], "cache_dir": cache_root, "progress": False}
+                return embed_texts(list(documents), **kwargs)
+
+        docs = paper_texts(papers)
+        vocabulary = _counter(min_df=params["min_df"]).fit(docs).get_feature_names_out()
+
+        def parts() -> dict:  # fresh objects for fit_transform and for update_topics
+            return {
+                "vectorizer_model": _counter(vocabulary=vocabulary),
+                "ctfidf_model": ClassTfidfTransformer(reduce_frequent_words=True),
+                "representation_model": KeyBERTInspired(random_state=params["seed"]),
+                "top_n_words": 10,
+            }
+
+        topic_model = BERTopic(
+            embedding_model=CachedEmbedder(),
+            umap_model=_umap(params, n_components=5, min_dist=0.0),
+            hdbscan_model=HDBSCAN(
+                params["min_topic_size"], params["min_samples"], prediction_data=True
+            ),
+            **parts(),
+        )
+        topics, _ = topic_model.fit_transform(docs, embeddings)
+        bar.update()
+        if -1 in topics:
+            if set(topics) == {-1}:  # no cluster at all: the corpus is one topic
+                topics = [0] * len(docs)
+            else:
+                kwargs = {"strategy": "embeddings", "embeddings": embeddings}
+                topics = topic_model.reduce_outliers(docs, topics, **kwargs)
+            topic_model.update_topics(docs, topics=topics, **parts())
+        bar.update()
+        layout = _umap(params, n_components=2, min_dist=0.1).fit_transform(embeddings)
+        bar.update()
+    bar.close()
+    keywords = {t: [w for w, _ in topic_model.get_topic(t) or []] for t in set(topics)}
+    return np.asarray(topics), keywords, layout
+
+
+def _fit_default(papers, embeddings, params, cache_root: Path, progress: bool):
+    with _quiet():
+        from bertopic import BERTopic
+
+        topic_model = BERTopic(umap_model=_umap(params, n_components=5, min_dist=0.0))
+        topics, _ = topic_model.fit_transform(paper_texts(papers), embeddings)
+    keywords = {t: [w for w, _ in topic_model.get_topic(t) or []] for t in set(topics)}
+    return np.asarray(topics), keywords, np.full((len(papers), 2), np.nan)
+
+
+def _labels(keyword_lists: list[list[str]], n_terms: int = 3) -> list[str]:
+    """Label topics (largest first) with their first keywords that add something new.
+
+    A keyword is skipped when it shares a word with one already in the label, or when a bigger
+    topic's label has it: labels tell topics apart. Words are compared by their first six
+    letters, hyphens split and plural s dropped ("captions" ~ "captioning", "pre-trained").
+    """
+    labels, claimed = [], set()
+    for keywords in keyword_lists:
+        taken, used = [], set()
+        for term in keywords:
+            words = {re.sub(r"(?<=\w\w\w)s$", "", w)[:6] for w in re.split(r"[\s-]+", term)}
+            if not words & used and frozenset(words) not in claimed:
+                taken.append(term)
+                used |= words
+                claimed.add(frozenset(words))
+            if len(taken) == n_terms:
+                break
+        labels.append(" / ".join(taken or keywords[:1]))
+    return labels
+
+
+def _package(papers, embeddings, topics, keywords, layout, params) -> TopicResult:
+    """Build the result; topics are renumbered by size, largest first (outliers stay -1)."""
+    ids, sizes = np.unique(topics[topics >= 0], return_counts=True)
+    order = ids[np.lexsort((ids, -sizes))].tolist()
+    renumber = {old: new for new, old in enumerate(order)} | {-1: -1}
+    topic = np.array([renumber[int(t)] for t in topics], dtype=np.int64)
+    unit = embeddings / np.linalg.norm(embeddings, axis=1, keepdims=True)
+    pids = pd.array(papers["paper_id"], dtype="string")
+    rows, vectors = [], np.zeros((len(order), embeddings.shape[1]), dtype=np.float32)
+    for new, old in enumerate(order):
+        members = np.flatnonzero(topic == new)
+        centroid = unit[members].mean(axis=0)
+        vectors[new] = centroid / np.linalg.norm(centroid)
+        sims = unit[members] @ vectors[new]
+        near = pids[members[sims.argmax()]]
+        rows.append((new, len(members), keywords[old][:10], near, sims.mean()))
+    table = pd.DataFrame(rows, columns=["topic", "size", "keywords", "representative", "cohesion"])
+    table.insert(2, "label", _labels(list(table["keywords"])))
+    dtypes = {"topic": "int64", "size": "int64", "label": "string", "representative": "string"}
+    table = table.astype(dtypes | {"cohesion": "float64"})
+    labels = dict(zip(table["topic"], table["label"], strict=True)) | {-1: "outliers"}
+    assignments = pd.DataFrame({"paper_id": pids, "topic": topic})
+    assignments["topic_label"] = pd.array([labels[t] for t in topic], dtype="string")
+    assignments[["x", "y"]] = np.asarray(layout, dtype="float64")
+    return TopicResult(assignments, table, vectors, dict(params, n_papers=len(papers)))
+
+
+def topic_vectors(result: TopicResult) -> pd.DataFrame:
+    """Topic centroids as a frame indexed by topic label (input of ``charts.topic_hierarchy``)."""
+    return pd.DataFrame(result.vectors, index=pd.Index(result.topics["label"], name="topic"))
+
+
+def quality_table(
+    papers: pd.DataFrame,
+    embeddings: np.ndarray,
+    result: TopicResult | None = None,
+    *,
+    seed: int = config.RANDOM_SEED,
+    cache_dir: str | Path | None = None,
+) -> pd.DataFrame:
+    """Quality of our topics next to BERTopic's default settings on the same papers.
+
+    Args:
+        papers: As in :func:`fit_topics`.
+        embeddings: As in :func:`fit_topics`.
+        result: Our fitted topics (default: :func:`fit_topics` with ``seed``).
+        seed: Seed of our fit and of the baseline's UMAP.
+        cache_dir: Cache folder; every fit (5 seeds each for stability) is cached.
+
+    Returns:
+        One row per setting (``digest-topics``, ``BERTopic defaults``) with ``n_topics``,
+        ``outlier_share``, ``npmi``, ``npmi_topics``, ``diversity``, ``stop_word_share``,
+        ``ari_mean`` and ``ari_min`` (stability over :data:`STABILITY_SEEDS`), rounded to 3.
+    """
+    ours = result or fit_topics(papers, embeddings, seed=seed, cache_dir=cache_dir)
+    base = default_baseline(papers, embeddings, seed=seed, cache_dir=cache_dir)
+    rows = {}
+    for name, res, fit in [
+        ("digest-topics", ours, fit_topics),
+        ("BERTopic defaults", base, default_baseline),
+    ]:
+        stability = topic_stability(papers, embeddings, fit=fit, cache_dir=cache_dir)
+        stability.pop("n_topics_per_seed")
+        rows[name] = {**topic_quality(papers, res), **stability}
+    return pd.DataFrame.from_dict(rows, orient="index").round(3)
