@@ -159,3 +159,25 @@ def test_jupyterlab_serves_the_notebooks(tmp_path):
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def test_report_on_a_single_digest(tmp_path):
+    """The suite runs without error on one digest file (a corpus the cache has not seen)."""
+    one = ROOT / "seeds" / "002_6b622c7d2cb255b7.txt"
+    index = build_report(tmp_path, parameters={"DIGESTS": str(one)}, progress=False)
+    assert index.exists()
+    page = (tmp_path / "03-themes.html").read_text(encoding="utf-8")
+    assert "Traceback (most recent call last)" not in page
+    assert "83 papers" in (tmp_path / "02-topics.html").read_text(encoding="utf-8")
+
+
+def test_report_on_a_corpus_too_small_for_topics_fails_clearly(tmp_path, capsys):
+    """Too few papers: the CLI says how many are needed, exit 2, before running anything."""
+    from digest_utils.cli import main
+
+    tiny = ROOT / "tests" / "data" / "spaced_meta.txt"
+    assert main(["report", "--digests", str(tiny), "-o", str(tmp_path / "r")]) == 2
+    err = capsys.readouterr().err
+    assert "need at least 15 papers to find topics, got 4" in err
+    assert "Traceback" not in err
+    assert not (tmp_path / "r" / "index.html").exists()

@@ -86,6 +86,19 @@ def _offline(page: str) -> str:
     return _REMOTE_SCRIPT.sub("", page)
 
 
+def _check_corpus(notebooks: Path, digests: object) -> None:
+    """Fail early, with the loader's or the topic model's own message, on unusable input."""
+    from digest_utils.parse import dedupe, load_digests
+    from digest_utils.topics import MIN_PAPERS, CorpusTooSmallError
+
+    if digests is None:
+        return
+    path = Path(str(digests))
+    n = len(dedupe(load_digests(path if path.is_absolute() else notebooks / path)))
+    if n < MIN_PAPERS:
+        raise CorpusTooSmallError(n)
+
+
 def _has_parameters(nb) -> bool:
     return any("parameters" in c.get("metadata", {}).get("tags", []) for c in nb.cells)
 
@@ -146,10 +159,15 @@ def build_report(
         Path of ``index.html``.
 
     Raises:
+        CorpusTooSmallError: The digests hold too few papers to find topics (checked before
+            any notebook runs).
+        DigestParseError: A digest does not parse (file and line named).
         DigestError: A notebook failed; names it and the error of the failing cell.
     """
     import nbformat
     from nbconvert import HTMLExporter
+
+    _check_corpus(Path(notebooks), (parameters or {}).get("DIGESTS"))
 
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
