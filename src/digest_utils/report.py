@@ -2,7 +2,8 @@
 
 ``build_report`` executes every numbered notebook in a fresh kernel (parameters injected after
 the cell tagged ``parameters``, papermill-style), exports each to one self-contained HTML page
-(plotly.js embedded once per page, no CDN) and writes an ``index.html`` linking them.
+(plotly.js embedded once per page, no CDN; progress bars and other stderr left out, so a page
+is the same whether the cache was cold or warm) and writes an ``index.html`` linking them.
 """
 
 from __future__ import annotations
@@ -99,6 +100,19 @@ def _check_corpus(notebooks: Path, digests: object) -> None:
         raise CorpusTooSmallError(n)
 
 
+def _drop_stderr(nb) -> None:
+    """Remove stderr streams (progress bars, library chatter) from a notebook's outputs.
+
+    They depend on what the cache already held, so a page would differ between a cold and a
+    warm run; errors are kept (they are ``error`` outputs, and fail the build anyway).
+    """
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.outputs = [
+                o for o in cell.outputs if not (o.output_type == "stream" and o.name == "stderr")
+            ]
+
+
 def _has_parameters(nb) -> bool:
     return any("parameters" in c.get("metadata", {}).get("tags", []) for c in nb.cells)
 
@@ -179,6 +193,7 @@ def build_report(
         if _has_parameters(nb):  # the overview has none: it only links the others
             inject_parameters(nb, parameters or {})
         _execute(nb, path, timeout)
+        _drop_stderr(nb)
         body, _ = exporter.from_notebook_node(nb)
         target = out_dir / f"{path.stem}.html"
         target.write_text(_stable_ids(_offline(body)), encoding="utf-8")
