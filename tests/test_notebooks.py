@@ -28,13 +28,14 @@ def test_the_suite_has_the_five_numbered_notebooks():
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_committed_notebook_is_clean(path):
-    """No execution counts, no memory addresses, no embedded plotly.js, no HTML outputs."""
+    """No execution counts or timestamps, no memory addresses, no plotly.js, no HTML outputs."""
     nb = nbformat.read(path, as_version=4)
     raw = path.read_text(encoding="utf-8")
     for cell in nb.cells:
         if cell.cell_type != "code":
             continue
         assert cell.execution_count is None
+        assert "execution" not in cell.metadata, "no run timestamps"
         for out in cell.get("outputs", []):
             assert out.get("execution_count") is None
             assert "text/html" not in out.get("data", {})

@@ -102,7 +102,9 @@ def _cmd_themes(args: argparse.Namespace) -> int:
     emb = embed_papers(papers, model=args.model, progress=not args.quiet)
     flags = assign_themes(papers, catalogue, embeddings=emb, model=args.model)
     try:
-        topics = fit_topics(papers, emb, seed=args.seed, progress=not args.quiet).assignments
+        topics = fit_topics(
+            papers, emb, seed=args.seed, model=args.model, progress=not args.quiet
+        ).assignments
         flags["topic"] = topics["topic"].to_numpy()
         flags["topic_label"] = topics["topic_label"].to_numpy()
     except CorpusTooSmallError as exc:
@@ -125,7 +127,7 @@ def _cmd_topics(args: argparse.Namespace) -> int:
     papers = _load_papers(args)
     catalogue = load_catalogue(args.themes)
     emb = embed_papers(papers, model=args.model, progress=not args.quiet)
-    result = fit_topics(papers, emb, seed=args.seed, progress=not args.quiet)
+    result = fit_topics(papers, emb, seed=args.seed, model=args.model, progress=not args.quiet)
     flags = assign_themes(papers, catalogue, embeddings=emb, model=args.model)
     mapping = topic_theme_map(result.assignments, flags, catalogue.ids)
     table = result.topics.merge(mapping[["topic", "theme"]], on="topic", how="left")
@@ -185,7 +187,8 @@ def _cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
-def _common(p: argparse.ArgumentParser) -> None:
+def _common(p: argparse.ArgumentParser, *, output: bool = True) -> None:
+    """Arguments shared by the analysis commands (paths, catalogue, model, seed, ...)."""
     from digest_utils.config import RANDOM_SEED
 
     p.add_argument("paths", nargs="+", metavar="PATH", help="digest .txt files or folders of them")
@@ -209,6 +212,11 @@ def _common(p: argparse.ArgumentParser) -> None:
         help="bad input files: 'raise' (default) stops with exit status 2, 'warn' skips them",
     )
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bars")
+    if output:
+        formats = ", ".join(f"{k} ({v})" for k, v in OUTPUT_FORMATS.items())
+        p.add_argument(
+            "-o", "--output", metavar="FILE", help=f"output file; format by extension: {formats}"
+        )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -254,7 +262,6 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(func=_cmd_parse)
 
-    formats = ", ".join(f"{k} ({v})" for k, v in OUTPUT_FORMATS.items())
     p = sub.add_parser(
         "themes",
         help="assign named themes (and topics) to each unique paper",
@@ -262,9 +269,6 @@ def build_parser() -> argparse.ArgumentParser:
         "score_<id> per theme, topic and topic_label. Writes CSV to stdout without -o.",
     )
     _common(p)
-    p.add_argument(
-        "-o", "--output", metavar="FILE", help=f"output file; format by extension: {formats}"
-    )
     p.add_argument("--evidence", action="store_true", help="add evidence_<id> columns (why)")
     p.set_defaults(func=_cmd_themes)
 
@@ -275,9 +279,6 @@ def build_parser() -> argparse.ArgumentParser:
         "theme making up at least half the topic's papers, else empty). CSV to stdout without -o.",
     )
     _common(p)
-    p.add_argument(
-        "-o", "--output", metavar="FILE", help=f"output file; format by extension: {formats}"
-    )
     p.set_defaults(func=_cmd_topics)
 
     p = sub.add_parser(
@@ -286,7 +287,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Precision, recall and F1 per theme on labelled papers, cross-validated "
         "(weights fitted on other folds), with keyword and shipped-weights baselines.",
     )
-    _common(p)
+    _common(p, output=False)
     p.add_argument(
         "--labels", required=True, metavar="CSV", help="labels: paper_id and a 0/1 column per theme"
     )

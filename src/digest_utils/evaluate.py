@@ -88,13 +88,8 @@ def fit_weights(
     intercept = float(model.intercept_[0])
     score = score_features(design, weights, intercept, biases)
     y = design["y"].to_numpy()
-    f1 = [_f1(y, score >= t) for t in _THRESHOLDS]
+    f1 = [_prf(y, score >= t)[2] for t in _THRESHOLDS]
     return weights, intercept, float(_THRESHOLDS[int(np.argmax(f1))]), biases
-
-
-def _f1(y: np.ndarray, pred: np.ndarray) -> float:
-    tp = float(np.sum(pred & (y == 1)))
-    return 2 * tp / max(float(np.sum(pred)) + float(np.sum(y == 1)), 1.0)
 
 
 @dataclass(frozen=True)

@@ -245,6 +245,7 @@ def refresh_notebooks(folder: str | Path = NOTEBOOKS_DIR, *, timeout: int = 600)
             if cell.cell_type != "code":
                 continue
             cell.execution_count = None
+            cell.metadata.pop("execution", None)  # nbclient's timestamps: noise in diffs
             if cell.source.startswith(CHECK_MARK):
                 cell.outputs = [o for o in cell.outputs if o.output_type == "stream"]
                 for out in cell.outputs:
