@@ -52,6 +52,9 @@ def test_report_has_an_index_linking_one_page_per_notebook(report):
     for nb in notebook_paths():
         assert f'href="{nb.stem}.html"' in index
         assert (report / f"{nb.stem}.html").exists()
+    overview = (report / "00-overview.html").read_text(encoding="utf-8")
+    assert 'href="03-themes.html"' in overview  # notebook links point at the pages
+    assert '.ipynb"' not in overview
 
 
 def test_report_pages_embed_plotly_once_and_load_nothing_remote(report):

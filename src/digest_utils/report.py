@@ -29,6 +29,7 @@ CHECK_MARK = "# NBVAL_CHECK_OUTPUT"
 
 NOTEBOOKS_DIR = config.REPO_ROOT / "notebooks"
 _REMOTE_SCRIPT = re.compile(r"<script[^>]*\ssrc=[\"']https?://[^>]*>\s*</script>\s*", re.IGNORECASE)
+_NOTEBOOK_LINK = re.compile(r'href="(\d\d-[\w-]+)\.ipynb"')
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 
@@ -80,11 +81,12 @@ def inject_parameters(nb, parameters: Mapping[str, object]):
 
 
 def _offline(page: str) -> str:
-    """Drop the template's CDN scripts (require.js, MathJax): pages must work offline.
+    """Drop the template's CDN scripts (require.js, MathJax) and point notebook links at pages.
 
-    The report's pages need neither: plotly.js is embedded inline by the first figure.
+    The report's pages need neither script: plotly.js is embedded inline by the first figure.
+    A link to ``01-load-digests.ipynb`` becomes ``01-load-digests.html``.
     """
-    return _REMOTE_SCRIPT.sub("", page)
+    return _NOTEBOOK_LINK.sub(r'href="\1.html"', _REMOTE_SCRIPT.sub("", page))
 
 
 def _check_corpus(notebooks: Path, digests: object) -> None:
