@@ -122,9 +122,11 @@ def _cmd_themes(args: argparse.Namespace) -> int:
 def _cmd_topics(args: argparse.Namespace) -> int:
     from digest_utils.embed import embed_papers
     from digest_utils.themes import assign_themes, load_catalogue
-    from digest_utils.topics import fit_topics, topic_theme_map
+    from digest_utils.topics import MIN_PAPERS, CorpusTooSmallError, fit_topics, topic_theme_map
 
     papers = _load_papers(args)
+    if len(papers) < MIN_PAPERS:  # say so before loading the model and embedding anything
+        raise CorpusTooSmallError(len(papers))
     catalogue = load_catalogue(args.themes)
     emb = embed_papers(papers, model=args.model, progress=not args.quiet)
     result = fit_topics(papers, emb, seed=args.seed, model=args.model, progress=not args.quiet)
