@@ -8,7 +8,7 @@ outputs without one ("Unrun reference cell has outputs"). The cells we check are
 
 from __future__ import annotations
 
-CHECK_MARK = "# NBVAL_CHECK_OUTPUT"
+from digest_utils.report import CHECK_MARK
 
 
 def pytest_collection_modifyitems(items):

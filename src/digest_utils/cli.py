@@ -63,22 +63,25 @@ def _cmd_parse(args: argparse.Namespace) -> int:
     if args.dedupe:
         df = dedupe(df)
     if args.output:
-        path = write_table(df, args.output)
-        print(f"wrote {len(df)} rows to {path}", file=sys.stderr)
+        _emit(df, args.output)
     else:
         print(digest_summary(df).to_string())
         print(f"{len(df)} entries, {df['paper_id'].nunique()} unique papers")
+    _print_skipped(df)
+    return 0
+
+
+def _print_skipped(df: pd.DataFrame) -> None:
+    """Name on stderr each file that on_error='warn' skipped."""
     for skip in df.attrs.get("skipped", []):
         print(f"skipped: {skip['message']}", file=sys.stderr)
-    return 0
 
 
 def _load_papers(args: argparse.Namespace) -> pd.DataFrame:
     from digest_utils.parse import dedupe, load_digests
 
     papers = dedupe(load_digests(args.paths, on_error=args.on_error))
-    for skip in papers.attrs.get("skipped", []):
-        print(f"skipped: {skip['message']}", file=sys.stderr)
+    _print_skipped(papers)
     if papers.empty:
         raise DigestError("no papers to analyse: every input file was skipped")
     return papers
@@ -122,11 +125,10 @@ def _cmd_themes(args: argparse.Namespace) -> int:
 def _cmd_topics(args: argparse.Namespace) -> int:
     from digest_utils.embed import embed_papers
     from digest_utils.themes import assign_themes, load_catalogue
-    from digest_utils.topics import MIN_PAPERS, CorpusTooSmallError, fit_topics, topic_theme_map
+    from digest_utils.topics import fit_topics, require_papers, topic_theme_map
 
     papers = _load_papers(args)
-    if len(papers) < MIN_PAPERS:  # say so before loading the model and embedding anything
-        raise CorpusTooSmallError(len(papers))
+    require_papers(len(papers))  # say so before loading the model and embedding anything
     catalogue = load_catalogue(args.themes)
     emb = embed_papers(papers, model=args.model, progress=not args.quiet)
     result = fit_topics(papers, emb, seed=args.seed, model=args.model, progress=not args.quiet)

@@ -92,14 +92,12 @@ def _offline(page: str) -> str:
 def _check_corpus(notebooks: Path, digests: object) -> None:
     """Fail early, with the loader's or the topic model's own message, on unusable input."""
     from digest_utils.parse import dedupe, load_digests
-    from digest_utils.topics import MIN_PAPERS, CorpusTooSmallError
+    from digest_utils.topics import require_papers
 
     if digests is None:
         return
     path = Path(str(digests))
-    n = len(dedupe(load_digests(path if path.is_absolute() else notebooks / path)))
-    if n < MIN_PAPERS:
-        raise CorpusTooSmallError(n)
+    require_papers(len(dedupe(load_digests(path if path.is_absolute() else notebooks / path))))
 
 
 def _drop_stderr(nb) -> None:

@@ -46,6 +46,7 @@ __all__ = [
     "default_baseline",
     "fit_topics",
     "quality_table",
+    "require_papers",
     "topic_quality",
     "topic_stability",
     "topic_theme_map",
@@ -291,9 +292,18 @@ def topic_theme_map(
     return pd.DataFrame({"topic": topic, "theme": pd.array(theme, "string"), "share": share})
 
 
+def require_papers(n_papers: int) -> None:
+    """Raise :class:`CorpusTooSmallError` unless ``n_papers`` is enough to find topics.
+
+    Callers that would do expensive work before fitting (load a model, run notebooks) call it
+    first, so the user hears about a too-small corpus at once.
+    """
+    if n_papers < MIN_PAPERS:
+        raise CorpusTooSmallError(n_papers)
+
+
 def _check(papers: pd.DataFrame, embeddings: np.ndarray) -> None:
-    if len(papers) < MIN_PAPERS:
-        raise CorpusTooSmallError(len(papers))
+    require_papers(len(papers))
     missing = [c for c in ("paper_id", "title", "abstract") if c not in papers.columns]
     if missing:
         raise DigestError(f"papers: expected columns {', '.join(map(repr, missing))}")
