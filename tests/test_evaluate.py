@@ -9,7 +9,13 @@ import pandas as pd
 import pytest
 
 from digest_utils import DigestError
-from digest_utils.evaluate import cross_validate, design_matrix, fit_weights, load_labels
+from digest_utils.evaluate import (
+    cross_validate,
+    design_matrix,
+    fit_weights,
+    load_labels,
+    repeated_f1,
+)
 from digest_utils.themes import FEATURES, load_catalogue
 
 ROOT = Path(__file__).parents[1]
@@ -36,6 +42,8 @@ def _synthetic(n: int = 120, seed: int = 0):
                     "distinct_terms": float(y * rng.integers(0, 3)),
                     "concept_hit": float(y and rng.random() < 0.5),
                     "similarity": 0.2 + 0.3 * y + 0.05 * rng.standard_normal(),
+                    "exclude_hit": float(rng.random() < (0.05 if y else 0.3)),
+                    "hedged": float(rng.random()),
                     "gate": True,
                 }
             )
@@ -54,12 +62,24 @@ def test_cross_validation_scores_every_theme_out_of_fold():
     assert len(result.predictions) == len(features)
 
 
+def test_repeated_f1_gives_one_row_per_split_and_the_first_matches_a_single_run():
+    """Each repeat is a different seeded split; seed 42 reproduces cross_validate's F1."""
+    features, labels, cat = _synthetic()
+    runs = repeated_f1(features, labels, cat, repeats=3, seed=42)
+    assert runs.index.tolist() == [42, 43, 44]
+    assert list(runs.columns) == [*cat.ids, "macro"]
+    single = cross_validate(features, labels, cat, folds=5, seed=42)
+    assert runs.loc[42, "macro"] == pytest.approx(single.macro_f1())
+    assert runs["macro"].nunique() > 1  # different splits, not one split three times
+
+
 def test_fit_weights_learns_positive_weights_for_informative_features():
     """Fitted weights are positive for the features that carry the signal."""
     features, labels, cat = _synthetic()
     weights, _intercept, threshold, _biases = fit_weights(design_matrix(features, labels, cat.ids))
     assert set(weights) == set(FEATURES)
     assert weights["title_hit"] > 0 and weights["similarity"] > 0
+    assert weights["exclude_hit"] < 0  # more common among negatives in the synthetic data
     assert 0.2 <= threshold <= 0.8
 
 
@@ -82,3 +102,14 @@ def test_shipped_labels_cover_at_least_120_seed_papers():
     assert labels["paper_id"].is_unique
     assert set(labels["paper_id"]) <= set(papers["paper_id"])
     assert (labels[cat.ids].sum() >= 5).all()
+
+
+def test_second_annotation_labels_the_same_papers():
+    """The independent second annotation covers exactly the papers of the first, 0/1 each."""
+    cat = load_catalogue(ROOT / "themes.toml")
+    first = load_labels(LABELS, cat.ids)
+    second = load_labels(LABELS.with_name("theme_labels_second.csv"), cat.ids)
+    assert second["paper_id"].is_unique
+    assert set(second["paper_id"]) == set(first["paper_id"])
+    assert set(second["confidence"]) <= {"high", "borderline"}
+    assert second["rationale"].str.len().gt(0).all()

@@ -10,7 +10,13 @@ import pandas as pd
 import pytest
 
 from digest_utils import DigestError
-from digest_utils.themes import FEATURES, _term_pattern, assign_themes, load_catalogue
+from digest_utils.themes import (
+    FEATURES,
+    _term_pattern,
+    assign_themes,
+    load_catalogue,
+    theme_features,
+)
 
 ROOT = Path(__file__).parents[1]
 
@@ -97,6 +103,41 @@ def test_requires_gate_blocks_a_theme_without_its_required_terms(fake_model):
     assert "required terms missing" in out.loc[0, "evidence_medical_vlm"]
 
 
+def test_excludes_in_the_title_and_hedged_mentions_count_against_a_theme(fake_model):
+    """Exclusions in the title and terms cited as examples count against a theme.
+
+    A title naming an exclusion sets exclude_hit (shown in the evidence); a term cited as an
+    example ("unlike CLIP") is hedged and scores lower than the same term used as the method.
+    """
+    papers = pd.DataFrame(
+        {
+            "paper_id": ["prune", "quant", "cited", "used"],
+            "title": [
+                "Structured Pruning of Large Language Models",
+                "INT4 Post-Training Quantization of LLMs",
+                "A Retrieval Model for Image Search",
+                "A Retrieval Model for Image Search",
+            ],
+            "abstract": [
+                "We prune heads. Pruning composes with quantization.",
+                "We quantize weights to 4 bits.",
+                "We train a retrieval model. Unlike CLIP, it needs no captions.",
+                "We train a retrieval model. We fine-tune CLIP, and it needs no captions.",
+            ],
+        }
+    )
+    cat = load_catalogue(ROOT / "themes.toml")
+    feats = theme_features(papers, cat).set_index(["paper_id", "theme"])
+    assert feats.loc[("prune", "quantization"), "exclude_hit"] == 1.0
+    assert feats.loc[("prune", "quantization"), "excluded"] == "Pruning"
+    assert feats.loc[("quant", "quantization"), "exclude_hit"] == 0.0
+    assert feats.loc[("cited", "clip"), "hedged"] == 1.0
+    assert feats.loc[("used", "clip"), "hedged"] == 0.0
+    out = assign_themes(papers, cat).set_index("paper_id")
+    assert "title names Pruning" in out.loc["prune", "evidence_quantization"]
+    assert out.loc["cited", "score_clip"] < out.loc["used", "score_clip"]
+
+
 def test_adding_a_theme_to_the_catalogue_needs_no_code(fake_model, tmp_path):
     """A new [[theme]] block in an edited copy of themes.toml yields new columns and flags."""
     text = (ROOT / "themes.toml").read_text(encoding="utf-8")
@@ -126,6 +167,7 @@ def test_explicit_embeddings_are_used(fake_model):
         (lambda t: t.replace('id = "clip"', 'id = "Clip Variants"'), "id must be lowercase"),
         (lambda t: t.replace('name = "Quantization"', 'name = ""'), "non-empty 'name'"),
         (lambda t: t.replace('"quantiz*",', '"re:(unclosed",'), "not a valid pattern"),
+        (lambda t: t.replace('"sparsity",', '"re:(unclosed",'), "not a valid pattern"),
         (lambda t: t.replace("[scoring]", "[scoring"), "not valid TOML"),
         (lambda t: t.replace("similarity = ", "similarity_ = "), "lacks similarity"),
     ],

@@ -146,6 +146,7 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
         design_matrix,
         fit_weights,
         load_labels,
+        repeated_f1,
         scoring_toml,
     )
     from digest_utils.themes import load_catalogue, theme_features
@@ -164,6 +165,13 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
     print("F1 by theme and method:")
     print(table.to_string())
     print("macro-F1:", table.mean().round(3).to_dict())
+    if args.repeats > 1:
+        runs = repeated_f1(
+            features, labels, catalogue, repeats=args.repeats, folds=args.folds, seed=args.seed
+        )
+        print(f"\nCross-validated F1 over {args.repeats} fold splits (seeds {args.seed}..):")
+        summary = runs.agg(["mean", "min", "max"]).round(3)
+        print(summary.to_string())
     if args.fit:
         weights, intercept, threshold, biases = fit_weights(
             design_matrix(features, labels, catalogue.ids)
@@ -296,6 +304,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--labels", required=True, metavar="CSV", help="labels: paper_id and a 0/1 column per theme"
     )
     p.add_argument("--folds", type=int, default=5, help="cross-validation folds (default: 5)")
+    p.add_argument(
+        "--repeats",
+        type=int,
+        default=1,
+        metavar="N",
+        help="also cross-validate with N different fold splits and print mean/min/max F1",
+    )
     p.add_argument("--fit", action="store_true", help="also print weights fitted on all labels")
     p.set_defaults(func=_cmd_evaluate)
 

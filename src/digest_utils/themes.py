@@ -11,7 +11,11 @@ Each (paper, theme) pair gets the same small set of evidence features:
 * ``concept_hit`` — one sentence (or the title) matches every group of the theme's
   ``concepts`` (e.g. contrastive + image + text), catching papers that describe the idea
   without naming it;
-* ``similarity`` — cosine similarity of the paper's embedding to the theme's description.
+* ``similarity`` — cosine similarity of the paper's embedding to the theme's description;
+* ``exclude_hit`` — the title names one of the theme's ``excludes`` (what the theme is not,
+  e.g. pruning for quantization), so the paper is more likely about that;
+* ``hedged`` — the share of the abstract's term mentions that sit in sentences citing things as
+  examples, baselines or comparisons ("such as CLIP", "outperforms LoRA"): mentioned, not central.
 
 A logistic function of a weighted sum gives the score; the weights are shared by all themes (in
 ``[scoring]`` of the catalogue), so a theme added to the catalogue works with no labelled data.
@@ -53,6 +57,8 @@ FEATURES = [
     "distinct_terms",
     "concept_hit",
     "similarity",
+    "exclude_hit",
+    "hedged",
 ]
 
 _ID = re.compile(r"[a-z][a-z0-9_]*")
@@ -62,6 +68,12 @@ _CONTRIBUTION = re.compile(
     re.IGNORECASE,
 )
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
+#: Cues of a sentence that cites things rather than contributing them.
+_HEDGE = re.compile(
+    r"\b(such as|e\.g\.|i\.e\.|like|including|for example|unlike|various|baselines?|"
+    r"compared|than|outperform\w*)(?!\w)",
+    re.IGNORECASE,
+)
 
 
 def _term_pattern(term: str) -> str:
@@ -89,10 +101,12 @@ class Theme:
     terms: tuple[str, ...]
     requires: tuple[tuple[str, ...], ...] = ()
     concepts: tuple[tuple[str, ...], ...] = ()
+    excludes: tuple[str, ...] = ()
     bias: float = 0.0
     _patterns: tuple[re.Pattern, ...] = field(default=(), repr=False, compare=False)
     _gates: tuple[re.Pattern, ...] = field(default=(), repr=False, compare=False)
     _concepts: tuple[re.Pattern, ...] = field(default=(), repr=False, compare=False)
+    _excludes: re.Pattern | None = field(default=None, repr=False, compare=False)
 
     def matches(self, text: str) -> list[str]:
         """Return every term occurrence in ``text``, as found (hyphens as spaces).
@@ -110,6 +124,12 @@ class Theme:
     def gate(self, text: str) -> bool:
         """True when every ``requires`` group has a match in ``text``."""
         return all(g.search(text) for g in self._gates)
+
+    def excluded(self, text: str) -> list[str]:
+        """Return the ``excludes`` terms found in ``text`` (empty if none are defined)."""
+        if self._excludes is None:
+            return []
+        return sorted({re.sub(r"[\s\-]+", " ", m.group(0)) for m in self._excludes.finditer(text)})
 
     def concept(self, sentences: list[str]) -> bool:
         """True when one sentence matches every ``concepts`` group (False if none defined)."""
@@ -187,10 +207,12 @@ def load_catalogue(path: str | Path | None = None) -> Catalogue:
         seen.add(raw["id"])
         requires = tuple(tuple(g) for g in raw.get("requires", []))
         concepts = tuple(tuple(g) for g in raw.get("concepts", []))
+        excludes = tuple(raw.get("excludes", []))
         try:
             patterns = tuple(re.compile(_term_pattern(t)) for t in raw["terms"])
             gates = tuple(_group(g) for g in requires)
             concept_patterns = tuple(_group(g) for g in concepts)
+            exclude_pattern = _group(excludes) if excludes else None
         except re.error as exc:
             raise DigestError(f"{label}: a term is not a valid pattern ({exc})") from None
         themes.append(
@@ -201,10 +223,12 @@ def load_catalogue(path: str | Path | None = None) -> Catalogue:
                 terms=tuple(raw["terms"]),
                 requires=requires,
                 concepts=concepts,
+                excludes=excludes,
                 bias=float(raw.get("bias", 0.0)),
                 _patterns=patterns,
                 _gates=gates,
                 _concepts=concept_patterns,
+                _excludes=exclude_pattern,
             )
         )
     if not themes:
@@ -220,12 +244,6 @@ def load_catalogue(path: str | Path | None = None) -> Catalogue:
 
 def _group(terms: tuple[str, ...]) -> re.Pattern:
     return re.compile("|".join(f"(?:{_term_pattern(t)})" for t in terms))
-
-
-def _lead(abstract: str) -> str:
-    sentences = _SENTENCE_END.split(abstract)
-    lead = sentences[:2] + [s for s in sentences[2:] if _CONTRIBUTION.search(s)]
-    return " ".join(lead)
 
 
 def theme_features(
@@ -246,7 +264,8 @@ def theme_features(
 
     Returns:
         Long frame: ``paper_id``, ``theme``, one float column per name in :data:`FEATURES`,
-        ``gate`` (bool) and ``matched`` (string, the matched terms with counts).
+        ``gate`` (bool), ``matched`` (string, the matched terms with counts) and ``excluded``
+        (string, the ``excludes`` terms found in the title).
     """
     from digest_utils.embed import embed_papers, embed_texts
 
@@ -260,28 +279,39 @@ def theme_features(
     for i, (pid, title, abstract) in enumerate(
         zip(papers["paper_id"], papers["title"], papers["abstract"], strict=True)
     ):
-        lead = _lead(abstract)
         full = f"{title}. {abstract}"
-        sentences = [title, *_SENTENCE_END.split(abstract)]
+        body = _SENTENCE_END.split(abstract)
+        # the lead: the first two sentences and any that states the contribution
+        lead = [k < 2 or bool(_CONTRIBUTION.search(s)) for k, s in enumerate(body)]
+        hedging = [bool(_HEDGE.search(s)) for s in body]
+        sentences = [title, *body]
         for j, theme in enumerate(catalogue.themes):
             in_title = theme.matches(title)
-            in_abstract = theme.matches(abstract)
+            per_sentence = [theme.matches(s) for s in body]  # one pass over the abstract
+            in_abstract = [m for found in per_sentence for m in found]
             counts = pd.Series(in_title + in_abstract, dtype=object).value_counts(sort=False)
+            hedged = sum(len(found) for found, h in zip(per_sentence, hedging, strict=True) if h)
+            lead_hit = any(found for found, k in zip(per_sentence, lead, strict=True) if k)
+            excluded = theme.excluded(title)
             rows.append(
                 {
                     "paper_id": pid,
                     "theme": theme.id,
                     "title_hit": float(bool(in_title) or theme.concept([title])),
-                    "lead_hit": float(bool(theme.matches(lead))),
+                    "lead_hit": float(lead_hit),
                     "abstract_hits": math.log1p(len(in_abstract)),
                     "distinct_terms": math.log1p(len(counts)),
                     "concept_hit": float(theme.concept(sentences)),
                     "similarity": float(sims[i, j]),
+                    "exclude_hit": float(bool(excluded)),
+                    "hedged": hedged / max(len(in_abstract), 1),
                     "gate": theme.gate(full),
                     "matched": ", ".join(t if n == 1 else f"{t} ({n})" for t, n in counts.items()),
+                    "excluded": ", ".join(excluded),
                 }
             )
-    return pd.DataFrame(rows, columns=["paper_id", "theme", *FEATURES, "gate", "matched"])
+    columns = ["paper_id", "theme", *FEATURES, "gate", "matched", "excluded"]
+    return pd.DataFrame(rows, columns=columns)
 
 
 def score_features(
@@ -341,6 +371,7 @@ def assign_themes(
             + part["matched"].where(part["matched"] != "", "none")
             + "; similarity "
             + part["similarity"].map("{:.2f}".format)
+            + part["excluded"].map(lambda e: f"; title names {e}" if e else "")
             + part["gate"].map({True: "", False: "; required terms missing"})
         ).astype("string")
     out["themes"] = (
