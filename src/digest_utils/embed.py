@@ -55,8 +55,11 @@ def _resolve(model: str) -> str:
     return model
 
 
-def _load(model: str):
-    """Load (once per process) a SentenceTransformer on the CPU, offline unless configured."""
+def _load(model: str, *, progress: bool = True):
+    """Load (once per process) a SentenceTransformer on the CPU, offline unless configured.
+
+    Without ``progress``, transformers' own "Loading weights" bar is silenced too.
+    """
     if model not in _LOADED:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
@@ -67,6 +70,11 @@ def _load(model: str):
                 "sentence-transformers is needed to compute embeddings; install it with "
                 "`pip install sentence-transformers`"
             ) from None
+        from transformers.utils import logging as hf_logging
+
+        was_on = hf_logging.is_progress_bar_enabled()
+        if not progress:
+            hf_logging.disable_progress_bar()
         try:
             _LOADED[model] = SentenceTransformer(_resolve(model), device="cpu")
         except OSError as exc:
@@ -74,6 +82,9 @@ def _load(model: str):
                 f"cannot load embedding model {model!r} offline ({exc}); pass a local path, "
                 "or set HF_HUB_OFFLINE=0 to allow a download"
             ) from None
+        finally:
+            if was_on:
+                hf_logging.enable_progress_bar()
     return _LOADED[model]
 
 
@@ -134,7 +145,7 @@ def embed_texts(
     if missing:
         by_key = dict(zip(keys, texts, strict=True))
         todo = [by_key[k] for k in missing]
-        encoder = _load(model or DEFAULT_MODEL)
+        encoder = _load(model or DEFAULT_MODEL, progress=progress)
         from tqdm import tqdm
 
         vectors = []
