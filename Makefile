@@ -44,7 +44,7 @@ notebooks: $(STAMP)  ## re-run the notebooks in place, keeping only the outputs 
 	$(BIN)/python -c "from digest_utils.report import refresh_notebooks; refresh_notebooks()"
 
 evaluate: $(STAMP)  ## score theme assignment against the hand labels
-	$(BIN)/python -m digest_utils evaluate seeds --labels tests/data/theme_labels.csv --repeats 10
+	$(BIN)/python -m digest_utils evaluate seeds --labels tests/data/theme_labels.csv --repeats 10 --by-digest
 	$(BIN)/python benchmarks/label_agreement.py
 
 lint: $(STAMP)  ## ruff lint + format check

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -148,3 +149,14 @@ def test_evaluate_prints_per_theme_scores(fake_model, capsys):
     for tid in THEME_IDS:
         assert tid in out
     assert "macro-F1" in out
+
+
+def test_evaluate_repeats_and_by_digest_print_their_tables(fake_model, capsys):
+    """--repeats prints mean/min/max F1 over splits; --by-digest a leave-one-digest-out table."""
+    labels = Path(__file__).parent / "data" / "theme_labels.csv"
+    args = ["evaluate", str(SEEDS), "--labels", str(labels), "-q", "--repeats", "3"]
+    assert main([*args, "--by-digest"]) == 0
+    out = capsys.readouterr().out
+    assert "over 3 fold splits (seeds 42..)" in out
+    assert re.search(r"^mean +[0-9.]+ +[0-9.]+ +[0-9.]+ +[0-9.]+ +[0-9.]+$", out, re.MULTILINE)
+    assert "Leave one digest out (5 digests" in out

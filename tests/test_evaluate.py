@@ -73,6 +73,23 @@ def test_repeated_f1_gives_one_row_per_split_and_the_first_matches_a_single_run(
     assert runs["macro"].nunique() > 1  # different splits, not one split three times
 
 
+def test_groups_make_the_folds():
+    """With groups (e.g. digests), each group is one fold.
+
+    Groups equal to the seeded split give exactly the seeded result; another grouping differs.
+    """
+    features, labels, cat = _synthetic()
+    papers = features["paper_id"].drop_duplicates().to_numpy()
+    split = np.random.default_rng(42).permutation(len(papers)) % 5
+    same = {p: f"digest-{k}" for p, k in zip(papers, split, strict=True)}
+    seeded = cross_validate(features, labels, cat, folds=5, seed=42)
+    grouped = cross_validate(features, labels, cat, groups=same)
+    pd.testing.assert_frame_equal(grouped.scores, seeded.scores)
+    halves = {p: "first" if i < len(papers) // 2 else "second" for i, p in enumerate(papers)}
+    other = cross_validate(features, labels, cat, groups=halves)
+    assert not other.predictions["score"].equals(seeded.predictions["score"])
+
+
 def test_fit_weights_learns_positive_weights_for_informative_features():
     """Fitted weights are positive for the features that carry the signal."""
     features, labels, cat = _synthetic()

@@ -172,6 +172,14 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
         print(f"\nCross-validated F1 over {args.repeats} fold splits (seeds {args.seed}..):")
         summary = runs.agg(["mean", "min", "max"]).round(3)
         print(summary.to_string())
+    if args.by_digest:
+        groups = dict(zip(papers["paper_id"], papers["digest"], strict=True))
+        by_digest = cross_validate(features, labels, catalogue, groups=groups).scores
+        own = by_digest[by_digest["method"] == "digest-topics (cross-validated)"]
+        print(f"\nLeave one digest out ({papers['digest'].nunique()} digests; each paper in the")
+        print("digest it first appears in, scored by weights fitted on the other digests):")
+        print(own[["theme", "support", "precision", "recall", "f1"]].to_string(index=False))
+        print("macro-F1:", round(float(own["f1"].mean()), 3))
     if args.fit:
         weights, intercept, threshold, biases = fit_weights(
             design_matrix(features, labels, catalogue.ids)
@@ -310,6 +318,11 @@ def build_parser() -> argparse.ArgumentParser:
         default=1,
         metavar="N",
         help="also cross-validate with N different fold splits and print mean/min/max F1",
+    )
+    p.add_argument(
+        "--by-digest",
+        action="store_true",
+        help="also cross-validate leaving one digest out (how it does on an unseen digest)",
     )
     p.add_argument("--fit", action="store_true", help="also print weights fitted on all labels")
     p.set_defaults(func=_cmd_evaluate)

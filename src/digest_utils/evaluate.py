@@ -121,6 +121,7 @@ def cross_validate(
     *,
     folds: int = 5,
     seed: int = config.RANDOM_SEED,
+    groups: dict[str, str] | None = None,
 ) -> EvalResult:
     """Cross-validated precision/recall/F1 per theme, plus two baselines for context.
 
@@ -133,14 +134,22 @@ def cross_validate(
         labels: From :func:`load_labels`.
         catalogue: The catalogue the features came from.
         folds: Number of folds.
+        groups: Optional paper id -> group (e.g. the digest it first appeared in); each group
+            is then one fold, so every group is scored by weights fitted on the others
+            ("leave one digest out"). ``folds`` and ``seed`` are unused then.
         seed: Seed of the fold split.
     """
     design = design_matrix(features, labels, catalogue.ids)
     if design.empty:
         raise DigestError("no labelled paper is in the corpus; check the paper_id column")
     papers = design["paper_id"].drop_duplicates().to_numpy()
-    rng = np.random.default_rng(seed)
-    fold_of = dict(zip(papers, rng.permutation(len(papers)) % folds, strict=True))
+    if groups is not None:
+        names = sorted({groups[p] for p in papers})
+        fold_of = {p: names.index(groups[p]) for p in papers}
+        folds = len(names)
+    else:
+        rng = np.random.default_rng(seed)
+        fold_of = dict(zip(papers, rng.permutation(len(papers)) % folds, strict=True))
     fold = design["paper_id"].map(fold_of).to_numpy()
     oof = np.zeros(len(design))
     pred = np.zeros(len(design), dtype=bool)
