@@ -4,6 +4,7 @@ The embeddings are Gaussian blobs in 384-d (the size of the default model's vect
 abstracts are built from each blob's phrases plus shared filler, so every blob is a topic with
 its own words. Label keywords are embedded by the local default model (no download).
 One cold fit runs in this process while a second runs in a fresh process, side by side.
+The quality measures of :mod:`digest_utils.topic_eval` are tested here too, on the same fit.
 """
 
 from __future__ import annotations
@@ -24,12 +25,11 @@ from sklearn.metrics import adjusted_rand_score
 from digest_utils import topics
 from digest_utils.embed import embed_texts
 from digest_utils.errors import DigestError
+from digest_utils.topic_eval import topic_quality, topic_stability
 from digest_utils.topics import (
     CorpusTooSmallError,
     TopicResult,
     fit_topics,
-    topic_quality,
-    topic_stability,
     topic_theme_map,
 )
 

@@ -2,8 +2,9 @@
 
 Load Hugging Face Daily Papers digests saved as text, find topics and named themes, and chart
 them. The public API is listed in ``__all__``; the stage modules (``parse``, ``embed``,
-``topics``, ``themes``, ``evaluate``, ``charts``, ``report``) hold the rest. Importing the
-package loads neither torch nor BERTopic: they are imported only when something is computed.
+``topics``, ``topic_eval``, ``themes``, ``evaluate``, ``charts``, ``report``) hold the rest.
+Importing the package loads neither torch nor BERTopic: they are imported only when something
+is computed.
 """
 
 from digest_utils.embed import embed_papers

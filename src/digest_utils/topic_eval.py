@@ -1,0 +1,150 @@
+"""How good topics are: coherence, diversity and stability, next to BERTopic's defaults.
+
+:func:`quality_table` is what notebooks and ``benchmarks/eval_topics.py`` show: our topics
+(:func:`digest_utils.topics.fit_topics`) and BERTopic with default settings
+(:func:`digest_utils.topics.default_baseline`) on the same papers, scored by
+:func:`topic_quality` (NPMI, diversity, stop-word keywords, outliers) and
+:func:`topic_stability` (adjusted Rand index across seeds).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from itertools import combinations
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from digest_utils import config
+from digest_utils.embed import paper_texts
+from digest_utils.topics import TopicResult, _counter, default_baseline, fit_topics
+
+__all__ = ["STABILITY_SEEDS", "quality_table", "topic_quality", "topic_stability"]
+
+#: Seeds over which :func:`topic_stability` compares assignments.
+STABILITY_SEEDS = (0, 1, 2, 3, 4)
+
+
+def topic_quality(papers: pd.DataFrame, result: TopicResult, *, top_n: int = 10) -> dict:
+    """Score topics: coherence, diversity, number of topics, outliers, stop-word keywords.
+
+    NPMI is gensim's ``c_npmi`` (sliding window of 10) over the papers' title + abstract split
+    into lower-case words without English stop words. Keywords count as their words
+    (``"vision-language models"`` -> vision, language, models); words outside that vocabulary
+    (stop words) are dropped, and a topic left with fewer than 2 words is not scored.
+
+    Args:
+        papers: The papers the topics were fitted on (``title``, ``abstract``).
+        result: From :func:`fit_topics` or :func:`default_baseline`.
+        top_n: Keywords (and words) per topic to score.
+
+    Returns:
+        ``n_topics`` (int), ``outlier_share`` (papers in topic -1, 0-1), ``npmi`` (mean over
+        scored topics, -1-1), ``npmi_topics`` (topics scored), ``diversity`` (unique keywords
+        / keywords, 0-1) and ``stop_word_share`` (keywords that are stop words, 0-1).
+    """
+    from gensim.corpora import Dictionary
+    from gensim.models.coherencemodel import CoherenceModel
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    analyze = _counter((1, 1), token_pattern=r"(?u)\b\w\w+\b").build_analyzer()
+    texts = [analyze(doc) for doc in paper_texts(papers)]
+    dictionary = Dictionary(texts)
+    keywords = [list(kw)[:top_n] for kw in result.topics["keywords"]]
+    scored = []
+    for kw in keywords:
+        words = list(dict.fromkeys(w for t in kw for w in analyze(t) if w in dictionary.token2id))
+        if len(words) >= 2:
+            scored.append(words[:top_n])
+    npmi = float("nan")
+    if scored:
+        cm = CoherenceModel(topics=scored, texts=texts, dictionary=dictionary, coherence="c_npmi")
+        npmi = float(np.mean(cm.get_coherence_per_topic()))
+    terms = [t for kw in keywords for t in kw]
+    return {
+        "n_topics": len(result.topics),
+        "outlier_share": float((result.assignments["topic"] == -1).mean()),
+        "npmi": npmi,
+        "npmi_topics": len(scored),
+        "diversity": len(set(terms)) / len(terms) if terms else float("nan"),
+        "stop_word_share": float(np.mean([t in ENGLISH_STOP_WORDS for t in terms or [""]])),
+    }
+
+
+def topic_stability(
+    papers: pd.DataFrame,
+    embeddings: np.ndarray,
+    *,
+    seeds: Sequence[int] = STABILITY_SEEDS,
+    fit: Callable[..., TopicResult] = fit_topics,
+    cache_dir: str | Path | None = None,
+    progress: bool = False,
+) -> dict:
+    """How much topic assignments agree across seeds: pairwise adjusted Rand index (ARI).
+
+    Args:
+        papers: As in :func:`fit_topics`.
+        embeddings: As in :func:`fit_topics`.
+        seeds: Seeds to fit with, at least two (default :data:`STABILITY_SEEDS`).
+        fit: :func:`fit_topics` (default) or :func:`default_baseline`.
+        cache_dir: Passed to ``fit``; each seed's result is cached.
+        progress: Passed to ``fit``.
+
+    Returns:
+        ``ari_mean`` and ``ari_min`` over pairs of seeds (1 = same partition, ~0 = chance;
+        outliers count as one more cluster) and ``n_topics_per_seed`` (list).
+
+    Raises:
+        ValueError: Fewer than two seeds.
+    """
+    if len(seeds) < 2:
+        raise ValueError(f"need at least two seeds to compare (got {list(seeds)!r})")
+    from sklearn.metrics import adjusted_rand_score
+
+    runs = [fit(papers, embeddings, seed=s, cache_dir=cache_dir, progress=progress) for s in seeds]
+    aris = [
+        adjusted_rand_score(a.assignments["topic"], b.assignments["topic"])
+        for a, b in combinations(runs, 2)
+    ]
+    n_topics = [len(r.topics) for r in runs]
+    return {
+        "ari_mean": float(np.mean(aris)),
+        "ari_min": float(min(aris)),
+        "n_topics_per_seed": n_topics,
+    }
+
+
+def quality_table(
+    papers: pd.DataFrame,
+    embeddings: np.ndarray,
+    result: TopicResult | None = None,
+    *,
+    seed: int = config.RANDOM_SEED,
+    cache_dir: str | Path | None = None,
+) -> pd.DataFrame:
+    """Quality of our topics next to BERTopic's default settings on the same papers.
+
+    Args:
+        papers: As in :func:`fit_topics`.
+        embeddings: As in :func:`fit_topics`.
+        result: Our fitted topics (default: :func:`fit_topics` with ``seed``).
+        seed: Seed of our fit and of the baseline's UMAP.
+        cache_dir: Cache folder; every fit (5 seeds each for stability) is cached.
+
+    Returns:
+        One row per setting (``digest-topics``, ``BERTopic defaults``) with ``n_topics``,
+        ``outlier_share``, ``npmi``, ``npmi_topics``, ``diversity``, ``stop_word_share``,
+        ``ari_mean`` and ``ari_min`` (stability over :data:`STABILITY_SEEDS`), rounded to 3.
+    """
+    ours = result or fit_topics(papers, embeddings, seed=seed, cache_dir=cache_dir)
+    base = default_baseline(papers, embeddings, seed=seed, cache_dir=cache_dir)
+    rows = {}
+    for name, res, fit in [
+        ("digest-topics", ours, fit_topics),
+        ("BERTopic defaults", base, default_baseline),
+    ]:
+        stability = topic_stability(papers, embeddings, fit=fit, cache_dir=cache_dir)
+        stability.pop("n_topics_per_seed")
+        rows[name] = {**topic_quality(papers, res), **stability}
+    return pd.DataFrame.from_dict(rows, orient="index").round(3)
