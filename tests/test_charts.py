@@ -91,6 +91,8 @@ def test_theme_sizes_counts_shares_and_order():
     assert bar["text"] == ["5 (62%)", "4 (50%)", "1 (12%)"]
     colors = theme_colors(NAMES)
     assert bar["marker"]["color"] == [colors["peft"], colors["clip"], colors["quant"]]
+    # the x axis leaves room for the longest bar's label outside it
+    assert theme_sizes(FLAGS, NAMES).layout.xaxis.range == (0, 6.0)
 
 
 def test_theme_sizes_title_counts_papers_and_no_theme():

@@ -55,7 +55,10 @@ def theme_sizes(flags: pd.DataFrame, theme_names: Mapping[str, str]) -> go.Figur
         )
     )
     fig.update_yaxes(autorange="reversed")
-    fig.update_xaxes(title="papers (a paper may have several themes)")
+    # room right of the longest bar for its "n (p%)" label, which would otherwise be clipped
+    fig.update_xaxes(
+        title="papers (a paper may have several themes)", range=[0, float(sizes.max()) * 1.2]
+    )
     return _styled(
         fig,
         f"{title}: {total} papers, {n_none} ({_pct(n_none / total)}) with no theme",
