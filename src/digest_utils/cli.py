@@ -174,12 +174,12 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
         print(summary.to_string())
     if args.by_digest:
         groups = dict(zip(papers["paper_id"], papers["digest"], strict=True))
-        by_digest = cross_validate(features, labels, catalogue, groups=groups).scores
-        own = by_digest[by_digest["method"] == "digest-topics (cross-validated)"]
+        by_digest = cross_validate(features, labels, catalogue, groups=groups)
+        own = by_digest.of_method()
         print(f"\nLeave one digest out ({papers['digest'].nunique()} digests; each paper in the")
         print("digest it first appears in, scored by weights fitted on the other digests):")
         print(own[["theme", "support", "precision", "recall", "f1"]].to_string(index=False))
-        print("macro-F1:", round(float(own["f1"].mean()), 3))
+        print("macro-F1:", round(by_digest.macro_f1(), 3))
     if args.fit:
         weights, intercept, threshold, biases = fit_weights(
             design_matrix(features, labels, catalogue.ids)

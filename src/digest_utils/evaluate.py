@@ -18,6 +18,7 @@ from digest_utils.errors import DigestError
 from digest_utils.themes import FEATURES, Catalogue, score_features
 
 __all__ = [
+    "CV_METHOD",
     "EvalResult",
     "cross_validate",
     "design_matrix",
@@ -28,6 +29,8 @@ __all__ = [
 ]
 
 _THRESHOLDS = np.round(np.arange(0.2, 0.81, 0.05), 2)
+#: The method name of the cross-validated scores in :attr:`EvalResult.scores`.
+CV_METHOD = "digest-topics (cross-validated)"
 
 
 def load_labels(path: str | Path, theme_ids: list[str]) -> pd.DataFrame:
@@ -100,10 +103,13 @@ class EvalResult:
     scores: pd.DataFrame  # theme, method, support, precision, recall, f1
     predictions: pd.DataFrame  # paper_id, theme, y, score, pred (out-of-fold)
 
-    def macro_f1(self, method: str = "digest-topics (cross-validated)") -> float:
+    def of_method(self, method: str = CV_METHOD) -> pd.DataFrame:
+        """The per-theme rows of one method (default: the cross-validated one)."""
+        return self.scores[self.scores["method"] == method]
+
+    def macro_f1(self, method: str = CV_METHOD) -> float:
         """Mean F1 over themes for one method."""
-        s = self.scores
-        return float(s.loc[s["method"] == method, "f1"].mean())
+        return float(self.of_method(method)["f1"].mean())
 
 
 def _prf(y: np.ndarray, pred: np.ndarray) -> tuple[float, float, float]:
@@ -165,7 +171,7 @@ def cross_validate(
     keyword = (design["distinct_terms"] > 0).to_numpy() & design["gate"].to_numpy()
     rows = []
     for method, p in [
-        ("digest-topics (cross-validated)", pred),
+        (CV_METHOD, pred),
         ("catalogue weights (fitted on all labels)", shipped),
         ("any catalogue term matches", keyword),
     ]:
@@ -206,10 +212,10 @@ def repeated_f1(
     """
     rows = []
     for s in range(seed, seed + repeats):
-        scores = cross_validate(features, labels, catalogue, folds=folds, seed=s).scores
-        own = scores[scores["method"] == "digest-topics (cross-validated)"]
+        result = cross_validate(features, labels, catalogue, folds=folds, seed=s)
+        own = result.of_method()
         f1 = dict(zip(own["theme"], own["f1"], strict=True))
-        rows.append({"seed": s, **f1, "macro": float(np.mean(list(f1.values())))})
+        rows.append({"seed": s, **f1, "macro": result.macro_f1()})
     return pd.DataFrame(rows).set_index("seed")
 
 
