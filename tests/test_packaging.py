@@ -25,11 +25,18 @@ def test_public_api_is_pinned():
     """__all__ lists exactly the public API; every name in it exists."""
     assert sorted(digest_utils.__all__) == sorted(
         [
+            "Analysis",
+            "CatalogueError",
+            "ColumnsError",
             "CorpusTooSmallError",
             "DigestError",
             "DigestInputError",
             "DigestParseError",
             "DigestWarning",
+            "LabelsError",
+            "ModelError",
+            "OutputError",
+            "analyse",
             "assign_themes",
             "build_report",
             "dedupe",

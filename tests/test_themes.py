@@ -12,9 +12,9 @@ import pytest
 from digest_utils import DigestError
 from digest_utils.themes import (
     FEATURES,
-    _term_pattern,
     assign_themes,
     load_catalogue,
+    term_pattern,
     theme_features,
 )
 
@@ -41,7 +41,7 @@ PAPERS = pd.DataFrame(
 
 
 def _match(term: str, text: str) -> bool:
-    return re.search(_term_pattern(term), text) is not None
+    return re.search(term_pattern(term), text) is not None
 
 
 def test_default_catalogue_ships_the_four_themes():

@@ -4,7 +4,7 @@ The embeddings are Gaussian blobs in 384-d (the size of the default model's vect
 abstracts are built from each blob's phrases plus shared filler, so every blob is a topic with
 its own words. Label keywords are embedded by the local default model (no download).
 One cold fit runs in this process while a second runs in a fresh process, side by side.
-The quality measures of :mod:`digest_utils.topic_eval` are tested here too, on the same fit.
+The quality measures of :mod:`digest_utils.topics.evaluate` are tested here too, on the same fit.
 """
 
 from __future__ import annotations
@@ -24,14 +24,10 @@ from sklearn.metrics import adjusted_rand_score
 
 from digest_utils import topics
 from digest_utils.embed import embed_texts
-from digest_utils.errors import DigestError
-from digest_utils.topic_eval import topic_quality, topic_stability
-from digest_utils.topics import (
-    CorpusTooSmallError,
-    TopicResult,
-    fit_topics,
-    topic_theme_map,
-)
+from digest_utils.errors import CorpusTooSmallError, DigestError
+from digest_utils.topics import TopicResult, fit_topics
+from digest_utils.topics import fit as topic_fit
+from digest_utils.topics.evaluate import topic_quality, topic_stability
 
 PHRASES = {
     "diffusion": "diffusion models, image generation, denoising steps, text-to-image synthesis, "
@@ -196,7 +192,7 @@ def test_cache_key_changes_with_what_the_result_depends_on(fitted):
 
     def key(p=papers, e=emb, **kwargs):
         settings = {"seed": 42, "min_topic_size": None, "model": None} | kwargs
-        return topics._cache_key(p, e, topics._settings(len(p), **settings))
+        return topic_fit._cache_key(p, e, topic_fit._settings(len(p), **settings))
 
     edited = papers.copy()
     edited.loc[0, "abstract"] += " More."
@@ -210,11 +206,11 @@ def test_cache_key_changes_with_what_the_result_depends_on(fitted):
 def test_size_dependent_settings_scale_with_the_corpus():
     """Topic size, neighbours and min_df grow with the corpus, from floors to caps."""
     sizes = (20, 252, 10**4)
-    got = {n: topics._settings(n, seed=0, min_topic_size=None, model=None) for n in sizes}
+    got = {n: topic_fit._settings(n, seed=0, min_topic_size=None, model=None) for n in sizes}
     assert [got[n]["min_topic_size"] for n in got] == [5, 8, 50]
     assert [got[n]["n_neighbors"] for n in got] == [15, 16, 50]
     assert [got[n]["min_df"] for n in got] == [2, 2, 10]
-    assert topics._settings(252, seed=0, min_topic_size=12, model=None)["min_samples"] == 6
+    assert topic_fit._settings(252, seed=0, min_topic_size=12, model=None)["min_samples"] == 6
 
 
 @pytest.mark.parametrize("fit", [topics.fit_topics, topics.default_baseline])
@@ -271,32 +267,3 @@ def test_topic_stability_is_the_pairwise_adjusted_rand_index():
     assert got["ari_min"] < 0 < got["ari_mean"] < 1 and got["n_topics_per_seed"] == [3, 3, 2]
     with pytest.raises(ValueError, match="at least two seeds"):
         topic_stability(None, None, seeds=(0,), fit=fake_fit)
-
-
-def test_topic_theme_map_names_topics_by_majority_theme():
-    """A theme on >= min_share of a topic's papers names it; otherwise NA with the best share."""
-    assignments = pd.DataFrame({"paper_id": list("abcdefg"), "topic": [0, 0, 0, 0, 1, 1, -1]})
-    flags = pd.DataFrame(
-        {
-            "paper_id": list("abcdef"),  # g has no flags: counts as no theme
-            "rl": [1, 1, 1, 0, 1, 0],
-            "speech": [0, 0, 1, 1, 0, 1],
-        }
-    )
-    got = topic_theme_map(assignments, flags, ["rl", "speech"])
-    assert got["topic"].tolist() == [-1, 0, 1]
-    assert got["theme"].tolist() == [pd.NA, "rl", "rl"]  # tie in topic 1: first theme wins
-    assert got["share"].tolist() == [0.0, 0.75, 0.5]
-    assert got.dtypes.astype(str).tolist() == ["int64", "string", "float64"]
-    strict = topic_theme_map(assignments, flags, ["rl", "speech"], min_share=0.6)
-    assert strict["theme"].isna().tolist() == [True, False, True]
-
-
-def test_topic_theme_map_rejects_bad_input():
-    """A missing theme column raises DigestError naming it; min_share outside (0, 1] ValueError."""
-    assignments = pd.DataFrame({"paper_id": ["a"], "topic": [0]})
-    flags = pd.DataFrame({"paper_id": ["a"], "rl": [1]})
-    with pytest.raises(DigestError, match="'speech'"):
-        topic_theme_map(assignments, flags, ["rl", "speech"])
-    with pytest.raises(ValueError, match="min_share"):
-        topic_theme_map(assignments, flags, ["rl"], min_share=0)

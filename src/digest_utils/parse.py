@@ -96,11 +96,11 @@ def _read_text(path: Path) -> str:
     try:
         data = path.read_bytes()
     except FileNotFoundError:
-        raise DigestInputError(path, "no such file") from None
+        raise DigestInputError("no such file", path=path) from None
     except IsADirectoryError:
-        raise DigestInputError(path, "is a folder; pass it to load_digests()") from None
+        raise DigestInputError("is a folder; pass it to load_digests()", path=path) from None
     except OSError as exc:
-        raise DigestInputError(path, f"cannot be read ({exc.strerror})") from None
+        raise DigestInputError(f"cannot be read ({exc.strerror})", path=path) from None
     nul = data.find(b"\x00")
     if nul >= 0:
         raise DigestParseError(
@@ -156,127 +156,142 @@ class _Entry:
         self.has_meta = False
 
 
-def _parse_text(text: str, path: Path) -> tuple[list[_Entry], str | None]:
-    """Parse page text into entries and the page's own date header (or ``None``)."""
-    lines = [(n, s) for n, raw in enumerate(text.split("\n"), 1) if (s := raw.strip())]
+def _skip_furniture(lines: list[tuple[int, str]]) -> tuple[int, str | None]:
+    """Skip the page furniture at the top; return the first entry line and the page's date.
 
-    # Page furniture at the top: fixed phrases and the page's date.
-    i = 0
-    page_date = None
+    ``lines`` is modified in place when the ``Subscribe`` button text is glued to the first
+    title ("SubscribeViLBERT: ...").
+    """
+    i, page_date = 0, None
     while i < len(lines):
         s = lines[i][1]
-        low = s.casefold()
-        if low in _FURNITURE:
+        if s.casefold() in _FURNITURE:
             i += 1
-        elif page_date is None and _DATE.fullmatch(s) and not _DATE.fullmatch(s)["year"]:
+        elif page_date is None and (m := _DATE.fullmatch(s)) and not m["year"]:
             page_date = s
             i += 1
         elif s.startswith(_SUBSCRIBE) and i > 0 and "trending papers" in lines[i - 1][1]:
-            # "SubscribeViLBERT: ..." — the button text glued to the first title.
             lines[i] = (lines[i][0], s[len(_SUBSCRIBE) :].lstrip())
             break
         else:
             break
+    return i, page_date
 
-    entries: list[_Entry] = []
-    cur: _Entry | None = None  # entry awaiting its abstract
-    last: _Entry | None = None  # last complete entry (metadata attaches to it)
-    state = "title"  # title | abstract | meta | dot
-    n_lines = len(lines)
-    while i < n_lines:
-        lineno, s = lines[i]
-        i += 1
-        first = s[0]
-        if state == "abstract":
-            if first == "•" or s == _DOT or (first in "ADFJMNOS" and _DATE.fullmatch(s)):
-                raise DigestParseError(
-                    "expected an abstract after the title", path=path, lineno=lineno, line=s
-                )
-            cur.abstract = s  # type: ignore[union-attr]
-            entries.append(cur)  # type: ignore[arg-type]
-            last, cur, state = cur, None, "title"
-            continue
-        if state == "dot":
-            m = _DATE.fullmatch(s) if first in "ADFJMNOS" else None
-            if m is None:
-                raise DigestParseError(
-                    "expected a date such as 'May 18, 2023' after the '·' line",
-                    path=path,
-                    lineno=lineno,
-                    line=s,
-                )
-            last.published, last.date_lineno = s, lineno  # type: ignore[union-attr]
-            state = "title"
-            continue
-        # state is "title" or "meta": a metadata line for `last`, or the next title.
-        next_is_dot = i < n_lines and lines[i][1] == _DOT
-        is_authors = first == "•" and _AUTHORS.fullmatch(s)
-        is_date = first in "ADFJMNOS" and len(s) < 20 and _DATE.fullmatch(s)
-        if s == _DOT or is_authors or is_date or next_is_dot:
-            if last is None:
-                raise DigestParseError(
-                    "found a metadata line with no paper before it; expected a title",
-                    path=path,
-                    lineno=lineno,
-                    line=s,
-                )
-            if state == "title" and last.has_meta:
-                raise DigestParseError(
-                    "found a second metadata block for one paper; expected a title",
-                    path=path,
-                    lineno=lineno,
-                    line=s,
-                )
-            last.has_meta = True
-            if s == _DOT:
-                state = "dot"
-            elif is_date:
-                last.published, last.date_lineno = s, lineno
-                state = "title"
-            elif is_authors:
-                if state == "meta":
-                    raise DigestParseError(
-                        "expected '·' or a date after the authors line",
-                        path=path,
-                        lineno=lineno,
-                        line=s,
-                    )
-                last.authors = int(is_authors.group(1))
-                state = "meta"
-            else:  # organisation line, followed by '·'
-                last.org = s
-                state = "meta"
-            continue
-        if len(s) > MAX_TITLE_CHARS:
-            raise DigestParseError(
+
+def _is_date(s: str) -> bool:
+    """True for a date line such as ``May 18, 2023 5`` (cheap first-letter test first)."""
+    return s[0] in "ADFJMNOS" and _DATE.fullmatch(s) is not None
+
+
+class _PageParser:
+    """A state machine over the non-blank lines of one page, one handler per state.
+
+    States: ``title`` (expecting a title or the previous entry's metadata), ``abstract``
+    (a title was read), ``meta`` (inside a metadata block: after authors or organisation) and
+    ``dot`` (after the ``·`` line, expecting a date).
+    """
+
+    def __init__(self, lines: list[tuple[int, str]], path: Path) -> None:
+        self.lines = lines
+        self.path = path
+        self.entries: list[_Entry] = []
+        self.cur: _Entry | None = None  # entry awaiting its abstract
+        self.last: _Entry | None = None  # last complete entry (metadata attaches to it)
+        self.state = "title"
+
+    def error(self, message: str, lineno: int, line: str | None) -> DigestParseError:
+        return DigestParseError(message, path=self.path, lineno=lineno, line=line)
+
+    def run(self, start: int) -> list[_Entry]:
+        handlers = {"abstract": self.on_abstract, "dot": self.on_dot}
+        for i in range(start, len(self.lines)):
+            lineno, s = self.lines[i]
+            nxt = self.lines[i + 1][1] if i + 1 < len(self.lines) else None
+            handlers.get(self.state, self.on_title_or_meta)(lineno, s, nxt)
+        self.finish()
+        return self.entries
+
+    def on_abstract(self, lineno: int, s: str, _next: str | None) -> None:
+        if s[0] == "•" or s == _DOT or _is_date(s):
+            raise self.error("expected an abstract after the title", lineno, s)
+        assert self.cur is not None
+        self.cur.abstract = s
+        self.entries.append(self.cur)
+        self.last, self.cur, self.state = self.cur, None, "title"
+
+    def on_dot(self, lineno: int, s: str, _next: str | None) -> None:
+        if not _is_date(s):
+            raise self.error("expected a date such as 'May 18, 2023' after the '·' line", lineno, s)
+        assert self.last is not None
+        self.last.published, self.last.date_lineno = s, lineno
+        self.state = "title"
+
+    def on_title_or_meta(self, lineno: int, s: str, nxt: str | None) -> None:
+        """A metadata line for the last entry, or the next title."""
+        is_authors = _AUTHORS.fullmatch(s) if s[0] == "•" else None
+        is_date = len(s) < 20 and _is_date(s)
+        if s == _DOT or is_authors or is_date or nxt == _DOT:
+            self.on_meta(lineno, s, is_authors, is_date)
+        elif len(s) > MAX_TITLE_CHARS:
+            raise self.error(
                 f"expected a title, found a {len(s)}-character paragraph; "
                 "is the title line of this abstract missing?",
-                path=path,
-                lineno=lineno,
-                line=s,
+                lineno,
+                s,
             )
-        cur = _Entry(s, lineno)
-        state = "abstract"
+        else:
+            self.cur = _Entry(s, lineno)
+            self.state = "abstract"
 
-    if state == "abstract":
-        raise DigestParseError(
-            "expected an abstract after this title, found the end of the file",
-            path=path,
-            lineno=cur.lineno,  # type: ignore[union-attr]
-            line=cur.title,  # type: ignore[union-attr]
-        )
-    if state == "dot":
-        raise DigestParseError(
-            "expected a date after the '·' line, found the end of the file",
-            path=path,
-            lineno=lines[-1][0],
-            line=lines[-1][1],
-        )
-    if not entries:
-        raise DigestParseError(
-            "found no paper entries; expected title and abstract lines", path=path
-        )
-    return entries, page_date
+    def on_meta(self, lineno: int, s: str, is_authors: re.Match | None, is_date: bool) -> None:
+        last = self.last
+        if last is None:
+            raise self.error(
+                "found a metadata line with no paper before it; expected a title", lineno, s
+            )
+        if self.state == "title" and last.has_meta:
+            raise self.error(
+                "found a second metadata block for one paper; expected a title", lineno, s
+            )
+        last.has_meta = True
+        if s == _DOT:
+            self.state = "dot"
+        elif is_date:
+            last.published, last.date_lineno = s, lineno
+            self.state = "title"
+        elif is_authors:
+            if self.state == "meta":
+                raise self.error("expected '·' or a date after the authors line", lineno, s)
+            last.authors = int(is_authors.group(1))
+            self.state = "meta"
+        else:  # organisation line, followed by '·'
+            last.org = s
+            self.state = "meta"
+
+    def finish(self) -> None:
+        if self.state == "abstract":
+            assert self.cur is not None
+            raise self.error(
+                "expected an abstract after this title, found the end of the file",
+                self.cur.lineno,
+                self.cur.title,
+            )
+        if self.state == "dot":
+            lineno, s = self.lines[-1]
+            raise self.error(
+                "expected a date after the '·' line, found the end of the file", lineno, s
+            )
+        if not self.entries:
+            raise DigestParseError(
+                "found no paper entries; expected title and abstract lines", path=self.path
+            )
+
+
+def _parse_text(text: str, path: Path) -> tuple[list[_Entry], str | None]:
+    """Parse page text into entries and the page's own date header (or ``None``)."""
+    lines = [(n, s) for n, raw in enumerate(text.split("\n"), 1) if (s := raw.strip())]
+    start, page_date = _skip_furniture(lines)
+    return _PageParser(lines, path).run(start), page_date
 
 
 def _to_date(
@@ -390,10 +405,10 @@ def _expand(paths: Iterable[str | Path] | str | Path) -> list[Path]:
         if p.is_dir():
             found = sorted(p.glob("*.txt"))
             if not found:
-                raise DigestInputError(p, "folder holds no .txt digests")
+                raise DigestInputError("folder holds no .txt digests", path=p)
             out.extend(found)
         elif not p.exists():
-            raise DigestInputError(p, "no such file or folder")
+            raise DigestInputError("no such file or folder", path=p)
         else:
             out.append(p)
     seen: set[Path] = set()

@@ -27,7 +27,6 @@ __all__ = [
 
 CHECK_MARK = "# NBVAL_CHECK_OUTPUT"
 
-NOTEBOOKS_DIR = config.REPO_ROOT / "notebooks"
 _REMOTE_SCRIPT = re.compile(r"<script[^>]*\ssrc=[\"']https?://[^>]*>\s*</script>\s*", re.IGNORECASE)
 _NOTEBOOK_LINK = re.compile(r'href="(\d\d-[\w-]+)\.ipynb"')
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
@@ -45,11 +44,11 @@ def setup_notebook() -> None:
     pio.renderers.default = "plotly_mimetype+notebook"
 
 
-def notebook_paths(folder: str | Path = NOTEBOOKS_DIR) -> list[Path]:
+def notebook_paths(folder: str | Path = config.NOTEBOOKS_DIR) -> list[Path]:
     """Return the numbered notebooks (``NN-*.ipynb``) of a folder, in order."""
     paths = sorted(Path(folder).glob("[0-9][0-9]-*.ipynb"))
     if not paths:
-        raise DigestError(f"{folder}: no numbered notebooks (NN-name.ipynb) found")
+        raise DigestError("no numbered notebooks (NN-name.ipynb) found", path=folder)
     return paths
 
 
@@ -154,7 +153,7 @@ def build_report(
     out_dir: str | Path = config.REPORTS_DIR,
     *,
     parameters: Mapping[str, object] | None = None,
-    notebooks: str | Path = NOTEBOOKS_DIR,
+    notebooks: str | Path = config.NOTEBOOKS_DIR,
     timeout: int = 600,
     progress: bool = True,
 ) -> Path:
@@ -220,10 +219,10 @@ def _execute(nb, path: Path, timeout: int) -> None:
         client.execute()
     except CellExecutionError as exc:
         last = str(exc).strip().splitlines()[-1] if str(exc).strip() else "error"
-        raise DigestError(f"{path}: a cell failed: {last}") from None
+        raise DigestError(f"a cell failed: {last}", path=path) from None
 
 
-def refresh_notebooks(folder: str | Path = NOTEBOOKS_DIR, *, timeout: int = 600) -> list[Path]:
+def refresh_notebooks(folder: str | Path = config.NOTEBOOKS_DIR, *, timeout: int = 600) -> list[Path]:
     """Re-execute the notebooks in place and keep only the outputs nbval checks.
 
     Cells starting with ``# NBVAL_CHECK_OUTPUT`` keep their (text) outputs: they are the

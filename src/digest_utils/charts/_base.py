@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from digest_utils._util import require_columns
 from digest_utils.errors import DigestError
 
 STYLE: dict = {
@@ -73,19 +74,8 @@ def theme_colors(theme_names: Mapping[str, str]) -> dict[str, str]:
 
 
 def _require(df: object, columns: Sequence[str], *, name: str, fn: str) -> None:
-    """Raise DigestError unless ``df`` is a DataFrame holding every column in ``columns``."""
-    if not isinstance(df, pd.DataFrame):
-        raise DigestError(
-            f"{fn}: expected {name} to be a pandas DataFrame (got {type(df).__name__})"
-        )
-    missing = [c for c in columns if c not in df.columns]
-    if missing:
-        got = [str(c) for c in df.columns]
-        got_text = ", ".join(got[:12]) + (", ..." if len(got) > 12 else "")
-        raise DigestError(
-            f"{fn}: {name} lacks column(s) {', '.join(map(repr, missing))}; "
-            f"expected {', '.join(map(repr, columns))} (got columns: {got_text or 'none'})"
-        )
+    """Raise ColumnsError unless ``df`` is a DataFrame holding every column in ``columns``."""
+    require_columns(df, columns, where=f"{fn}: {name}")
 
 
 def _theme_matrix(
@@ -173,7 +163,3 @@ def _natural(text: str) -> list:
 def _pct(share: float) -> str:
     """A share as a whole percentage, with '<1%' for small non-zero shares."""
     return "<1%" if 0 < share < 0.005 else f"{share:.0%}"
-
-
-def _shorten(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"

@@ -17,10 +17,9 @@ from digest_utils.charts._base import (
     _message,
     _natural,
     _require,
-    _shorten,
     _styled,
 )
-from digest_utils.errors import DigestError
+from digest_utils.errors import DigestError, shorten
 
 
 def paper_map(
@@ -137,7 +136,7 @@ def topic_keywords(topics: pd.DataFrame, *, top_n: int = 8, max_topics: int = 12
     fig = make_subplots(
         rows=rows,
         cols=cols,
-        subplot_titles=[_shorten(label, 34) for label, _, _ in panels],
+        subplot_titles=[shorten(label, 34) for label, _, _ in panels],
         horizontal_spacing=0.14 if cols > 1 else 0.2,
         vertical_spacing=min(0.12, 0.6 / rows),
     )

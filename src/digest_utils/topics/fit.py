@@ -1,4 +1,4 @@
-"""Topics of a corpus of abstracts: BERTopic with seeded UMAP, HDBSCAN and readable labels.
+"""Fit topics: BERTopic with seeded UMAP, HDBSCAN and readable labels, cached.
 
 Size-dependent knobs scale with the number of papers ``n`` (checked on the 252 seed papers,
 where these gave the most stable topics; see ``benchmarks/eval_topics.py``):
@@ -6,9 +6,10 @@ where these gave the most stable topics; see ``benchmarks/eval_topics.py``):
 * UMAP to 5-D, cosine, ``n_neighbors = clip(round(sqrt(n)), 15, 50)``, seeded;
 * HDBSCAN ``min_cluster_size = max(5, round(sqrt(n) / 2))`` (8 at 252 papers, 50 at 10,000 as
   BERTopic's FAQ advises; topics grow like sqrt(n)), ``min_samples`` half that;
-* keywords: c-TF-IDF over unigrams and bigrams without English stop words (hyphenated words
-  such as "vision-language" kept whole; a term must occur in ``max(2, round(n / 1000))``
-  papers) re-ranked by KeyBERTInspired; a label joins three distinct ones;
+* keywords: c-TF-IDF over unigrams and bigrams without English stop words (the
+  :func:`~digest_utils.topics.labels.vectorizer`; a term must occur in
+  ``max(2, round(n / 1000))`` papers) re-ranked by KeyBERTInspired; a label joins three
+  distinct ones (:func:`~digest_utils.topics.labels.topic_labels`);
 * outliers join the nearest topic centroid (``reduce_outliers``), then ``update_topics``.
 
 A second seeded UMAP (2-D) gives a document map. Results are cached in ``cache_dir()/topics/``
@@ -22,7 +23,6 @@ import hashlib
 import json
 import logging
 import pickle
-import re
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -34,41 +34,21 @@ import numpy as np
 import pandas as pd
 
 from digest_utils import config
+from digest_utils._util import atomic_write, require_columns
 from digest_utils.embed import embed_texts, model_id, paper_texts
-from digest_utils.errors import DigestError
+from digest_utils.errors import CorpusTooSmallError, DigestError
+from digest_utils.topics.labels import topic_labels, vectorizer
 
 __all__ = [
-    "MIN_PAPERS",
-    "CorpusTooSmallError",
     "TopicResult",
     "default_baseline",
     "fit_topics",
     "require_papers",
-    "topic_theme_map",
     "topic_vectors",
 ]
 
-#: Fewest papers a topic model is fitted on: three topics of the smallest size (5).
-MIN_PAPERS = 15
-
-_TOKENS = r"(?u)\b\w[\w-]*\w\b"  # words of 2+ characters, "vision-language" stays whole
 _PIPELINE_VERSION = 1  # bump when the pipeline changes, so cached results are recomputed
 _LIBRARIES = ("bertopic", "umap-learn", "hdbscan", "scikit-learn", "numpy", "numba")
-
-
-class CorpusTooSmallError(DigestError, ValueError):
-    """Too few papers to cluster into topics.
-
-    Attributes:
-        n_papers: How many papers were given.
-        needed: How many are needed (:data:`MIN_PAPERS`).
-    """
-
-    def __init__(self, n_papers: int, needed: int = MIN_PAPERS) -> None:
-        self.n_papers, self.needed = n_papers, needed
-        super().__init__(
-            f"need at least {needed} papers to find topics, got {n_papers}; add more digests"
-        )
 
 
 @dataclass(frozen=True, eq=False)
@@ -113,7 +93,7 @@ def fit_topics(
         seed: Seed of the UMAP runs and keyword sampling (default ``config.RANDOM_SEED``).
         min_topic_size: Smallest topic HDBSCAN may form (default ``max(5, round(sqrt(n)/2))``).
         model: Model that embeds candidate keywords for the labels: the one that made
-            ``embeddings`` (default ``embed.DEFAULT_MODEL``, local).
+            ``embeddings`` (default ``config.DEFAULT_MODEL``, local).
         cache_dir: Cache folder (default ``config.cache_dir()``): the result goes to
             ``topics/<hash>.pkl``, keyword vectors to the embedding cache.
         progress: Show a progress bar while computing.
@@ -122,7 +102,7 @@ def fit_topics(
         A :class:`TopicResult`, identical for identical input in any process.
 
     Raises:
-        CorpusTooSmallError: Fewer than :data:`MIN_PAPERS` papers.
+        CorpusTooSmallError: Fewer than ``config.MIN_PAPERS`` papers.
         DigestError: A column is missing, or ``embeddings`` has not one row per paper.
 
     Example:
@@ -153,64 +133,19 @@ def default_baseline(
     return _cached(papers, embeddings, params, _fit_default, cache_dir, progress)
 
 
-def topic_theme_map(
-    assignments: pd.DataFrame,
-    flags: pd.DataFrame,
-    theme_ids: list[str],
-    *,
-    min_share: float = 0.5,
-) -> pd.DataFrame:
-    """Match each topic with the theme most of its papers carry, if enough of them do.
-
-    Args:
-        assignments: ``TopicResult.assignments`` (``paper_id``, ``topic``).
-        flags: One row per paper: ``paper_id`` and a 0/1 column per theme id; papers missing
-            from it carry no theme.
-        theme_ids: Theme columns to consider; on a tie the earlier one wins.
-        min_share: Share of a topic's papers a theme needs, in (0, 1].
-
-    Returns:
-        One row per topic in topic order: ``topic`` (int64), ``theme`` (string: the theme with
-        the largest share when that share is at least ``min_share``, else NA) and ``share``
-        (float64, that largest share, given either way).
-
-    Raises:
-        DigestError: ``flags`` lacks ``paper_id`` or a theme column.
-        ValueError: ``min_share`` is outside (0, 1].
-    """
-    if not 0 < min_share <= 1:
-        raise ValueError(f"min_share must be in (0, 1] (got {min_share!r})")
-    cols = list(theme_ids)
-    missing = [c for c in ["paper_id", *cols] if c not in flags.columns]
-    if missing:
-        raise DigestError(f"flags: expected columns {', '.join(map(repr, missing))}")
-    merged = assignments[["paper_id", "topic"]].merge(
-        flags[["paper_id", *cols]].drop_duplicates("paper_id"), on="paper_id", how="left"
-    )
-    shares = merged[cols].astype("float64").fillna(0.0).groupby(merged["topic"]).mean()
-    values = shares.to_numpy() if cols else np.zeros((len(shares), 1))
-    best = values.argmax(axis=1)
-    share = values[np.arange(len(values)), best]
-    theme = [cols[b] if s >= min_share else None for b, s in zip(best, share, strict=True)]
-    topic = shares.index.to_numpy().astype("int64")
-    return pd.DataFrame({"topic": topic, "theme": pd.array(theme, "string"), "share": share})
-
-
 def require_papers(n_papers: int) -> None:
     """Raise :class:`CorpusTooSmallError` unless ``n_papers`` is enough to find topics.
 
     Callers that would do expensive work before fitting (load a model, run notebooks) call it
     first, so the user hears about a too-small corpus at once.
     """
-    if n_papers < MIN_PAPERS:
-        raise CorpusTooSmallError(n_papers)
+    if n_papers < config.MIN_PAPERS:
+        raise CorpusTooSmallError(n_papers=n_papers, needed=config.MIN_PAPERS)
 
 
 def _check(papers: pd.DataFrame, embeddings: np.ndarray) -> None:
     require_papers(len(papers))
-    missing = [c for c in ("paper_id", "title", "abstract") if c not in papers.columns]
-    if missing:
-        raise DigestError(f"papers: expected columns {', '.join(map(repr, missing))}")
+    require_columns(papers, ["paper_id", "title", "abstract"], where="fit_topics: papers")
     if np.ndim(embeddings) != 2 or len(embeddings) != len(papers):
         shape = np.shape(embeddings)
         raise DigestError(f"expected one embedding row per paper ({len(papers)}), got {shape}")
@@ -250,10 +185,7 @@ def _cached(papers, embeddings, params, compute, cache_dir, progress) -> TopicRe
         return pickle.loads(path.read_bytes())
     topics, keywords, layout = compute(papers, embeddings, params, root, progress)
     result = _package(papers, embeddings, topics, keywords, layout, params)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(f".{id(result)}.tmp")
-    tmp.write_bytes(pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
-    tmp.replace(path)
+    atomic_write(path, pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
     return result
 
 
@@ -268,14 +200,6 @@ def _quiet() -> Iterator[None]:
             yield
     finally:
         logger.disabled = disabled
-
-
-def _counter(ngram_range=(1, 2), *, token_pattern: str = _TOKENS, **kwargs):
-    """The pipeline's CountVectorizer: English stop words out, hyphenated words kept."""
-    from sklearn.feature_extraction.text import CountVectorizer
-
-    kwargs |= {"stop_words": "english", "token_pattern": token_pattern}
-    return CountVectorizer(ngram_range=ngram_range, **kwargs)
 
 
 def _umap(params: dict, n_components: int, min_dist: float):
@@ -306,11 +230,11 @@ def _fit_tuned(papers, embeddings, params, cache_root: Path, progress: bool):
                 return embed_texts(list(documents), **kwargs)
 
         docs = paper_texts(papers)
-        vocabulary = _counter(min_df=params["min_df"]).fit(docs).get_feature_names_out()
+        vocabulary = vectorizer(min_df=params["min_df"]).fit(docs).get_feature_names_out()
 
         def parts() -> dict:  # fresh objects for fit_transform and for update_topics
             return {
-                "vectorizer_model": _counter(vocabulary=vocabulary),
+                "vectorizer_model": vectorizer(vocabulary=vocabulary),
                 "ctfidf_model": ClassTfidfTransformer(reduce_frequent_words=True),
                 "representation_model": KeyBERTInspired(random_state=params["seed"]),
                 "top_n_words": 10,
@@ -351,28 +275,6 @@ def _fit_default(papers, embeddings, params, cache_root: Path, progress: bool):
     return np.asarray(topics), keywords, np.full((len(papers), 2), np.nan)
 
 
-def _labels(keyword_lists: list[list[str]], n_terms: int = 3) -> list[str]:
-    """Label topics (largest first) with their first keywords that add something new.
-
-    A keyword is skipped when it shares a word with one already in the label, or when a bigger
-    topic's label has it: labels tell topics apart. Words are compared by their first six
-    letters, hyphens split and plural s dropped ("captions" ~ "captioning", "pre-trained").
-    """
-    labels, claimed = [], set()
-    for keywords in keyword_lists:
-        taken, used = [], set()
-        for term in keywords:
-            words = {re.sub(r"(?<=\w\w\w)s$", "", w)[:6] for w in re.split(r"[\s-]+", term)}
-            if not words & used and frozenset(words) not in claimed:
-                taken.append(term)
-                used |= words
-                claimed.add(frozenset(words))
-            if len(taken) == n_terms:
-                break
-        labels.append(" / ".join(taken or keywords[:1]))
-    return labels
-
-
 def _package(papers, embeddings, topics, keywords, layout, params) -> TopicResult:
     """Build the result; topics are renumbered by size, largest first (outliers stay -1)."""
     ids, sizes = np.unique(topics[topics >= 0], return_counts=True)
@@ -390,7 +292,7 @@ def _package(papers, embeddings, topics, keywords, layout, params) -> TopicResul
         near = pids[members[sims.argmax()]]
         rows.append((new, len(members), keywords[old][:10], near, sims.mean()))
     table = pd.DataFrame(rows, columns=["topic", "size", "keywords", "representative", "cohesion"])
-    table.insert(2, "label", _labels(list(table["keywords"])))
+    table.insert(2, "label", topic_labels(list(table["keywords"])))
     dtypes = {"topic": "int64", "size": "int64", "label": "string", "representative": "string"}
     table = table.astype(dtypes | {"cohesion": "float64"})
     labels = dict(zip(table["topic"], table["label"], strict=True)) | {-1: "outliers"}

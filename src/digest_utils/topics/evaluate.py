@@ -1,4 +1,4 @@
-"""How good topics are: coherence, diversity and stability, next to BERTopic's defaults.
+"""Evaluate topics: coherence, diversity and stability, next to BERTopic's defaults.
 
 :func:`quality_table` is what notebooks and ``benchmarks/eval_topics.py`` show: our topics
 (:func:`digest_utils.topics.fit_topics`) and BERTopic with default settings
@@ -18,12 +18,10 @@ import pandas as pd
 
 from digest_utils import config
 from digest_utils.embed import paper_texts
-from digest_utils.topics import TopicResult, _counter, default_baseline, fit_topics
+from digest_utils.topics.fit import TopicResult, default_baseline, fit_topics
+from digest_utils.topics.labels import vectorizer
 
-__all__ = ["STABILITY_SEEDS", "quality_table", "topic_quality", "topic_stability"]
-
-#: Seeds over which :func:`topic_stability` compares assignments.
-STABILITY_SEEDS = (0, 1, 2, 3, 4)
+__all__ = ["quality_table", "topic_quality", "topic_stability"]
 
 
 def topic_quality(papers: pd.DataFrame, result: TopicResult, *, top_n: int = 10) -> dict:
@@ -48,7 +46,7 @@ def topic_quality(papers: pd.DataFrame, result: TopicResult, *, top_n: int = 10)
     from gensim.models.coherencemodel import CoherenceModel
     from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-    analyze = _counter((1, 1), token_pattern=r"(?u)\b\w\w+\b").build_analyzer()
+    analyze = vectorizer((1, 1), token_pattern=r"(?u)\b\w\w+\b").build_analyzer()
     texts = [analyze(doc) for doc in paper_texts(papers)]
     dictionary = Dictionary(texts)
     keywords = [list(kw)[:top_n] for kw in result.topics["keywords"]]
@@ -76,7 +74,7 @@ def topic_stability(
     papers: pd.DataFrame,
     embeddings: np.ndarray,
     *,
-    seeds: Sequence[int] = STABILITY_SEEDS,
+    seeds: Sequence[int] = config.STABILITY_SEEDS,
     fit: Callable[..., TopicResult] = fit_topics,
     cache_dir: str | Path | None = None,
     progress: bool = False,
@@ -86,7 +84,7 @@ def topic_stability(
     Args:
         papers: As in :func:`fit_topics`.
         embeddings: As in :func:`fit_topics`.
-        seeds: Seeds to fit with, at least two (default :data:`STABILITY_SEEDS`).
+        seeds: Seeds to fit with, at least two (default ``config.STABILITY_SEEDS``).
         fit: :func:`fit_topics` (default) or :func:`default_baseline`.
         cache_dir: Passed to ``fit``; each seed's result is cached.
         progress: Passed to ``fit``.
@@ -135,7 +133,7 @@ def quality_table(
     Returns:
         One row per setting (``digest-topics``, ``BERTopic defaults``) with ``n_topics``,
         ``outlier_share``, ``npmi``, ``npmi_topics``, ``diversity``, ``stop_word_share``,
-        ``ari_mean`` and ``ari_min`` (stability over :data:`STABILITY_SEEDS`), rounded to 3.
+        ``ari_mean`` and ``ari_min`` (stability over ``config.STABILITY_SEEDS``), rounded to 3.
     """
     ours = result or fit_topics(papers, embeddings, seed=seed, cache_dir=cache_dir)
     base = default_baseline(papers, embeddings, seed=seed, cache_dir=cache_dir)

@@ -1,4 +1,4 @@
-"""Tests for digest_utils.evaluate: labels, cross-validation and fitted weights."""
+"""Tests for digest_utils.themes.evaluate and .scoring: labels, cross-validation, fitting."""
 
 from __future__ import annotations
 
@@ -9,14 +9,13 @@ import pandas as pd
 import pytest
 
 from digest_utils import DigestError
-from digest_utils.evaluate import (
+from digest_utils.themes import FEATURES, load_catalogue, scoring
+from digest_utils.themes.evaluate import (
     cross_validate,
     design_matrix,
-    fit_weights,
     load_labels,
     repeated_f1,
 )
-from digest_utils.themes import FEATURES, load_catalogue
 
 ROOT = Path(__file__).parents[1]
 LABELS = ROOT / "tests" / "data" / "theme_labels.csv"
@@ -93,7 +92,8 @@ def test_groups_make_the_folds():
 def test_fit_weights_learns_positive_weights_for_informative_features():
     """Fitted weights are positive for the features that carry the signal."""
     features, labels, cat = _synthetic()
-    weights, _intercept, threshold, _biases = fit_weights(design_matrix(features, labels, cat.ids))
+    fitted = scoring.fit(design_matrix(features, labels, cat.ids))
+    weights, threshold = fitted.weights, fitted.threshold
     assert set(weights) == set(FEATURES)
     assert weights["title_hit"] > 0 and weights["similarity"] > 0
     assert weights["exclude_hit"] < 0  # more common among negatives in the synthetic data

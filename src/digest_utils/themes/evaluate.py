@@ -1,8 +1,8 @@
-"""Evaluate theme assignment against hand labels, and fit the shared scoring weights.
+"""Evaluate theme assignment against hand labels.
 
-The weights in ``[scoring]`` are learned from labelled papers, so the honest figure is the
-cross-validated one: papers are split into folds, the weights (and threshold) are fitted on the
-other folds, and each paper is scored by weights that never saw it.
+The weights in ``[scoring]`` are learned from labelled papers (:func:`scoring.fit`), so the
+honest figure is the cross-validated one: papers are split into folds, the weights (and
+threshold) are fitted on the other folds, and each paper is scored by weights that never saw it.
 """
 
 from __future__ import annotations
@@ -14,21 +14,19 @@ import numpy as np
 import pandas as pd
 
 from digest_utils import config
-from digest_utils.errors import DigestError
-from digest_utils.themes import FEATURES, Catalogue, score_features
+from digest_utils.errors import LabelsError
+from digest_utils.themes import scoring
+from digest_utils.themes.catalogue import Catalogue
 
 __all__ = [
     "CV_METHOD",
     "EvalResult",
     "cross_validate",
     "design_matrix",
-    "fit_weights",
     "load_labels",
+    "prf",
     "repeated_f1",
-    "scoring_toml",
 ]
-
-_THRESHOLDS = np.round(np.arange(0.2, 0.81, 0.05), 2)
 #: The method name of the cross-validated scores in :attr:`EvalResult.scores`.
 CV_METHOD = "digest-topics (cross-validated)"
 
@@ -37,22 +35,28 @@ def load_labels(path: str | Path, theme_ids: list[str]) -> pd.DataFrame:
     """Read a labels CSV: ``paper_id`` plus a 0/1 column per theme id (other columns kept).
 
     Raises:
-        DigestError: The file is missing, or lacks ``paper_id`` or a theme column, or holds a
-            value other than 0/1.
+        LabelsError: The file is missing, or lacks ``paper_id`` or a theme column, or holds a
+            value other than 0/1 (names the file, line and column).
     """
     path = Path(path)
     if not path.exists():
-        raise DigestError(f"{path}: labels file not found")
+        raise LabelsError("labels file not found", path=path)
     labels = pd.read_csv(path, dtype={"paper_id": "string"})
     missing = [c for c in ["paper_id", *theme_ids] if c not in labels.columns]
     if missing:
-        raise DigestError(f"{path}: expected columns {', '.join(missing)}")
+        raise LabelsError(
+            f"expected columns {', '.join(missing)} (got {', '.join(map(str, labels.columns))})",
+            path=path,
+            column=missing[0],
+        )
     for tid in theme_ids:
         bad = ~labels[tid].isin([0, 1])
         if bad.any():
-            row = int(np.flatnonzero(bad)[0]) + 2
-            raise DigestError(
-                f"{path}:{row}: expected 0 or 1 in {tid!r} (got {labels[tid][bad].iloc[0]!r})"
+            raise LabelsError(
+                f"expected 0 or 1 in {tid!r} (got {labels[tid][bad].iloc[0]!r})",
+                path=path,
+                lineno=int(np.flatnonzero(bad)[0]) + 2,  # +1 for the header, +1 for 1-based
+                column=tid,
             )
     return labels
 
@@ -63,37 +67,6 @@ def design_matrix(
     """Join long features with long labels; keep labelled papers of catalogue themes."""
     long = labels.melt(id_vars="paper_id", value_vars=theme_ids, var_name="theme", value_name="y")
     return features.merge(long, on=["paper_id", "theme"], how="inner")
-
-
-def fit_weights(
-    design: pd.DataFrame, *, seed: int = config.RANDOM_SEED
-) -> tuple[dict, float, float, dict]:
-    """Fit shared logistic weights, per-theme offsets and the F1-best threshold.
-
-    Args:
-        design: Long rows with ``theme``, the :data:`FEATURES`, ``gate`` and the label ``y``.
-        seed: Seed for the solver (lbfgs is deterministic; kept for completeness).
-
-    Returns:
-        ``(weights, intercept, threshold, biases)``; ``biases`` maps theme id to its offset
-        (the shared weights stay theme-agnostic, so a theme without labels uses offset 0).
-    """
-    from sklearn.linear_model import LogisticRegression
-
-    open_ = design[design["gate"]]
-    themes = sorted(design["theme"].unique())
-    onehot = (open_["theme"].to_numpy()[:, None] == np.array(themes)[None, :]).astype(float)
-    x = np.hstack([open_[FEATURES].to_numpy(dtype=float), onehot])
-    model = LogisticRegression(C=1.0, max_iter=1000, random_state=seed)
-    model.fit(x, open_["y"].to_numpy())
-    coef = model.coef_[0]
-    weights = {f: float(w) for f, w in zip(FEATURES, coef, strict=False)}
-    biases = {t: float(b) for t, b in zip(themes, coef[len(FEATURES) :], strict=True)}
-    intercept = float(model.intercept_[0])
-    score = score_features(design, weights, intercept, biases)
-    y = design["y"].to_numpy()
-    f1 = [_prf(y, score >= t)[2] for t in _THRESHOLDS]
-    return weights, intercept, float(_THRESHOLDS[int(np.argmax(f1))]), biases
 
 
 @dataclass(frozen=True)
@@ -112,7 +85,8 @@ class EvalResult:
         return float(self.of_method(method)["f1"].mean())
 
 
-def _prf(y: np.ndarray, pred: np.ndarray) -> tuple[float, float, float]:
+def prf(y: np.ndarray, pred: np.ndarray) -> tuple[float, float, float]:
+    """Precision, recall and F1 of boolean predictions ``pred`` against 0/1 labels ``y``."""
     tp = float(np.sum(pred & (y == 1)))
     precision = tp / max(float(np.sum(pred)), 1.0)
     recall = tp / max(float(np.sum(y == 1)), 1.0)
@@ -147,43 +121,36 @@ def cross_validate(
     """
     design = design_matrix(features, labels, catalogue.ids)
     if design.empty:
-        raise DigestError("no labelled paper is in the corpus; check the paper_id column")
-    papers = design["paper_id"].drop_duplicates().to_numpy()
-    if groups is not None:
-        names = sorted({groups[p] for p in papers})
-        fold_of = {p: names.index(groups[p]) for p in papers}
-        folds = len(names)
-    else:
-        rng = np.random.default_rng(seed)
-        fold_of = dict(zip(papers, rng.permutation(len(papers)) % folds, strict=True))
-    fold = design["paper_id"].map(fold_of).to_numpy()
+        raise LabelsError(
+            "no labelled paper is in the corpus; check the labels' paper_id column",
+            column="paper_id",
+        )
+    fold = _folds(design["paper_id"], folds=folds, seed=seed, groups=groups)
     oof = np.zeros(len(design))
     pred = np.zeros(len(design), dtype=bool)
-    for k in range(folds):
+    for k in np.unique(fold):
         test = fold == k
-        weights, intercept, threshold, biases = fit_weights(design[~test], seed=seed)
-        oof[test] = score_features(design[test], weights, intercept, biases)
-        pred[test] = oof[test] >= threshold
-    shipped = (
-        score_features(design, catalogue.weights, catalogue.intercept, catalogue.biases)
-        >= catalogue.threshold
-    )
+        fitted = scoring.fit(design[~test], seed=seed)
+        oof[test] = scoring.score(design[test], fitted)
+        pred[test] = oof[test] >= fitted.threshold
+    shipped = scoring.score(design, catalogue.scoring) >= catalogue.threshold
     keyword = (design["distinct_terms"] > 0).to_numpy() & design["gate"].to_numpy()
+    methods = {
+        CV_METHOD: pred,
+        "catalogue weights (fitted on all labels)": shipped,
+        "any catalogue term matches": keyword,
+    }
+    y = design["y"].to_numpy()
     rows = []
-    for method, p in [
-        (CV_METHOD, pred),
-        ("catalogue weights (fitted on all labels)", shipped),
-        ("any catalogue term matches", keyword),
-    ]:
+    for method, p in methods.items():
         for tid in catalogue.ids:
             sel = (design["theme"] == tid).to_numpy()
-            y = design["y"].to_numpy()[sel]
-            precision, recall, f1 = _prf(y, p[sel])
+            precision, recall, f1 = prf(y[sel], p[sel])
             rows.append(
                 {
                     "theme": tid,
                     "method": method,
-                    "support": int(y.sum()),
+                    "support": int(y[sel].sum()),
                     "precision": round(precision, 3),
                     "recall": round(recall, 3),
                     "f1": round(f1, 3),
@@ -191,6 +158,20 @@ def cross_validate(
             )
     predictions = design[["paper_id", "theme", "y"]].assign(score=oof, pred=pred)
     return EvalResult(scores=pd.DataFrame(rows), predictions=predictions)
+
+
+def _folds(
+    paper_ids: pd.Series, *, folds: int, seed: int, groups: dict[str, str] | None
+) -> np.ndarray:
+    """The fold number of each row: by seeded split of papers, or one fold per group."""
+    papers = paper_ids.drop_duplicates().to_numpy()
+    if groups is not None:
+        names = sorted({groups[p] for p in papers})
+        fold_of = {p: names.index(groups[p]) for p in papers}
+    else:
+        rng = np.random.default_rng(seed)
+        fold_of = dict(zip(papers, rng.permutation(len(papers)) % folds, strict=True))
+    return paper_ids.map(fold_of).to_numpy()
 
 
 def repeated_f1(
@@ -217,14 +198,3 @@ def repeated_f1(
         f1 = dict(zip(own["theme"], own["f1"], strict=True))
         rows.append({"seed": s, **f1, "macro": result.macro_f1()})
     return pd.DataFrame(rows).set_index("seed")
-
-
-def scoring_toml(
-    weights: dict[str, float], intercept: float, threshold: float, biases: dict[str, float]
-) -> str:
-    """Render fitted weights as a ``[scoring]`` block and per-theme ``bias`` lines."""
-    lines = ["[scoring]", f"threshold = {threshold:.2f}", f"intercept = {intercept:.3f}"]
-    lines += [f"{f} = {weights[f]:.3f}" for f in FEATURES]
-    lines += ["", "# per theme, in its [[theme]] block:"]
-    lines += [f"#   {t}: bias = {b:.3f}" for t, b in biases.items()]
-    return "\n".join(lines) + "\n"

@@ -1,0 +1,259 @@
+"""One analysis of a batch of digests: every stage run once and joined on ``paper_id``.
+
+:func:`analyse` loads the digests, embeds the papers and scores the themes; the topic fit runs
+on first use of :attr:`Analysis.topics` (so a notebook about themes never pays for it). Every
+stage is cached on disk by its inputs (embeddings by model and text, topics by embeddings,
+settings and seed), so a rerun recomputes only what changed.
+
+The CLI's ``themes``, ``topics`` and ``report`` commands and every notebook start here::
+
+    from digest_utils.analysis import analyse
+
+    a = analyse("seeds")
+    a.themes        # tidy: one row per (paper_id, theme) with flag, score, evidence
+    a.flags         # wide: one row per paper, a 0/1 column per theme
+    a.topics        # TopicResult (fitted on first use)
+    a.themed        # papers + theme flags + primary theme, the input of the theme charts
+    a.points        # themed + topic and 2-D map position, the input of the paper map
+
+Frames meet on ``paper_id`` only, never by row position.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+from digest_utils import config
+from digest_utils._util import require_columns
+from digest_utils.embed import embed_papers
+from digest_utils.errors import DigestError
+from digest_utils.parse import dedupe, load_digests
+from digest_utils.themes import (
+    Catalogue,
+    load_catalogue,
+    primary_theme,
+    score_themes,
+    theme_examples,
+    theme_features,
+    themes_wide,
+)
+from digest_utils.topics import TopicResult, fit_topics
+
+__all__ = ["Analysis", "analyse", "topic_theme_map"]
+
+#: Columns of ``papers`` carried into :attr:`Analysis.themed`.
+PAPER_COLUMNS = ["paper_id", "title", "digest", "digests", "n_digests", "published"]
+
+
+@dataclass(frozen=True, eq=False)
+class Analysis:
+    """The stages of one analysis, each a frame keyed by ``paper_id``.
+
+    Attributes:
+        papers: One row per paper (the output of :func:`digest_utils.parse.dedupe`); its
+            ``attrs["skipped"]`` lists files skipped with ``on_error="warn"``.
+        embeddings: float32 ``(len(papers), dim)``, rows aligned with ``papers``.
+        catalogue: The theme catalogue used.
+        features: Theme evidence, one row per (paper_id, theme)
+            (:func:`digest_utils.themes.theme_features`).
+        themes: Tidy themes, one row per (paper_id, theme): ``flag``, ``score``, ``evidence``
+            (:func:`digest_utils.themes.score_themes`).
+        model: The embedding model (``None``: the packaged default).
+        seed: Seed of the topic fit.
+        cache_dir: Cache folder (``None``: :func:`digest_utils.config.cache_dir`).
+        progress: Whether the topic fit shows a progress bar.
+    """
+
+    papers: pd.DataFrame
+    embeddings: np.ndarray
+    catalogue: Catalogue
+    features: pd.DataFrame
+    themes: pd.DataFrame
+    model: str | None = None
+    seed: int = config.RANDOM_SEED
+    cache_dir: Path | None = None
+    progress: bool = True
+
+    @cached_property
+    def flags(self) -> pd.DataFrame:
+        """The wide theme view, one row per paper in the order of ``papers``.
+
+        Columns: ``paper_id``, ``title``, per theme ``<id>`` (Int8 flag), ``score_<id>`` and
+        ``evidence_<id>``, and ``themes`` (assigned ids joined by ``;``).
+        """
+        titles = self.papers[["paper_id", "title"]].astype({"paper_id": "string"})
+        wide = themes_wide(self.themes, self.catalogue)
+        return titles.merge(wide, on="paper_id", how="left", validate="one_to_one")
+
+    @cached_property
+    def topics(self) -> TopicResult:
+        """The fitted topics (computed on first use, cached on disk).
+
+        Raises:
+            CorpusTooSmallError: Too few papers to find topics.
+        """
+        return fit_topics(
+            self.papers,
+            self.embeddings,
+            seed=self.seed,
+            model=self.model,
+            cache_dir=self.cache_dir,
+            progress=self.progress,
+        )
+
+    @cached_property
+    def topic_themes(self) -> pd.DataFrame:
+        """Each topic with its size, label and the theme most of its papers carry (if any).
+
+        Columns: ``topic``, ``size``, ``label``, ``theme`` (NA when no theme reaches half of
+        the topic's papers) and ``share`` (the largest theme's share), topics largest first.
+        """
+        mapping = topic_theme_map(self.topics.assignments, self.flags, self.catalogue.ids)
+        table = self.topics.topics[["topic", "size", "label"]]
+        return table.merge(mapping, on="topic", how="left", validate="one_to_one")
+
+    @cached_property
+    def themed(self) -> pd.DataFrame:
+        """Papers joined with their theme flags: the input of the theme and trend charts.
+
+        Columns: ``paper_id``, ``title``, ``digest``, ``digests``, ``n_digests``,
+        ``published``, the columns of :attr:`flags` and ``theme`` (the display name of the
+        paper's highest-scoring theme, or ``"none"``).
+        """
+        flags = self.flags.drop(columns="title")
+        papers = self.papers[PAPER_COLUMNS].astype({"paper_id": "string"})
+        out = papers.merge(flags, on="paper_id", how="left", validate="one_to_one")
+        out["theme"] = primary_theme(out, self.catalogue)
+        return out
+
+    @cached_property
+    def points(self) -> pd.DataFrame:
+        """:attr:`themed` joined with each paper's topic and map position (fits the topics).
+
+        Adds ``topic``, ``topic_label``, ``x`` and ``y`` (see
+        :class:`~digest_utils.topics.TopicResult`).
+        """
+        placed = self.topics.assignments[["paper_id", "topic", "topic_label", "x", "y"]]
+        return self.themed.merge(placed, on="paper_id", how="left", validate="one_to_one")
+
+    def examples(self, n: int = 3) -> pd.DataFrame:
+        """The ``n`` highest-scoring papers of each theme with their evidence."""
+        return theme_examples(self.flags, self.catalogue, n=n)
+
+
+def analyse(
+    digests_or_papers: str | Path | Iterable[str | Path] | pd.DataFrame,
+    *,
+    catalogue: Catalogue | str | Path | None = None,
+    model: str | None = None,
+    seed: int = config.RANDOM_SEED,
+    cache_dir: str | Path | None = None,
+    progress: bool = True,
+    on_error: Literal["raise", "warn"] = "raise",
+) -> Analysis:
+    """Load, embed and assign themes to a batch of digests; topics follow on first use.
+
+    Args:
+        digests_or_papers: Digest files and/or folders (as for
+            :func:`~digest_utils.parse.load_digests`), or a DataFrame of entries (from
+            ``load_digests``) or of papers (from ``dedupe``; recognised by its ``digests``
+            column).
+        catalogue: A :class:`~digest_utils.themes.Catalogue`, a path to a ``themes.toml``, or
+            ``None`` for the default (``config.themes_path()``).
+        model: A sentence-transformers model name or local path (default
+            ``config.DEFAULT_MODEL``, packaged, offline).
+        seed: Seed of the topic fit (default ``config.RANDOM_SEED``).
+        cache_dir: Cache folder (default ``config.cache_dir()``).
+        progress: Show progress bars while embedding and fitting.
+        on_error: For paths: ``"raise"`` stops at the first bad file, ``"warn"`` skips it
+            (listed in ``papers.attrs["skipped"]``).
+
+    Returns:
+        The :class:`Analysis`.
+
+    Raises:
+        DigestInputError: A path is missing.
+        DigestParseError: A digest does not parse (with ``on_error="raise"``).
+        CatalogueError: The catalogue is missing or invalid.
+        DigestError: No papers are left to analyse.
+
+    Example:
+        >>> a = analyse("seeds")  # doctest: +SKIP
+        >>> a.flags[["title", "peft", "clip"]].head()  # doctest: +SKIP
+    """
+    papers = _papers(digests_or_papers, on_error=on_error)
+    cat = catalogue if isinstance(catalogue, Catalogue) else load_catalogue(catalogue)
+    folder = Path(cache_dir) if cache_dir is not None else None
+    embeddings = embed_papers(papers, model=model, cache_dir=folder, progress=progress)
+    features = theme_features(papers, cat, embeddings=embeddings, model=model, cache_dir=folder)
+    return Analysis(
+        papers=papers,
+        embeddings=embeddings,
+        catalogue=cat,
+        features=features,
+        themes=score_themes(features, cat),
+        model=model,
+        seed=seed,
+        cache_dir=folder,
+        progress=progress,
+    )
+
+
+def _papers(source: object, *, on_error: Literal["raise", "warn"]) -> pd.DataFrame:
+    """One row per paper from paths, entries or papers."""
+    if isinstance(source, pd.DataFrame):
+        papers = source if "digests" in source.columns else dedupe(source)
+    else:
+        papers = dedupe(load_digests(source, on_error=on_error))  # type: ignore[arg-type]
+    require_columns(papers, ["paper_id", "title", "abstract"], where="analyse: papers")
+    if papers.empty:
+        raise DigestError("no papers to analyse: every input file was skipped")
+    return papers.reset_index(drop=True)
+
+
+def topic_theme_map(
+    assignments: pd.DataFrame,
+    flags: pd.DataFrame,
+    theme_ids: list[str],
+    *,
+    min_share: float = 0.5,
+) -> pd.DataFrame:
+    """Match each topic with the theme most of its papers carry, if enough of them do.
+
+    Args:
+        assignments: ``TopicResult.assignments`` (``paper_id``, ``topic``).
+        flags: One row per paper: ``paper_id`` and a 0/1 column per theme id; papers missing
+            from it carry no theme.
+        theme_ids: Theme columns to consider; on a tie the earlier one wins.
+        min_share: Share of a topic's papers a theme needs, in (0, 1].
+
+    Returns:
+        One row per topic in topic order: ``topic`` (int64), ``theme`` (string: the theme with
+        the largest share when that share is at least ``min_share``, else NA) and ``share``
+        (float64, that largest share, given either way).
+
+    Raises:
+        ColumnsError: ``flags`` lacks ``paper_id`` or a theme column.
+        ValueError: ``min_share`` is outside (0, 1].
+    """
+    if not 0 < min_share <= 1:
+        raise ValueError(f"min_share must be in (0, 1] (got {min_share!r})")
+    cols = list(theme_ids)
+    require_columns(flags, ["paper_id", *cols], where="topic_theme_map: flags")
+    merged = assignments[["paper_id", "topic"]].merge(
+        flags[["paper_id", *cols]].drop_duplicates("paper_id"), on="paper_id", how="left"
+    )
+    shares = merged[cols].astype("float64").fillna(0.0).groupby(merged["topic"]).mean()
+    values = shares.to_numpy() if cols else np.zeros((len(shares), 1))
+    best = values.argmax(axis=1)
+    share = values[np.arange(len(values)), best]
+    theme = [cols[b] if s >= min_share else None for b, s in zip(best, share, strict=True)]
+    topic = shares.index.to_numpy().astype("int64")
+    return pd.DataFrame({"topic": topic, "theme": pd.array(theme, "string"), "share": share})

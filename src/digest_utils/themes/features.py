@@ -1,0 +1,145 @@
+"""Evidence features for every (paper, theme) pair, read from the title, abstract and embedding.
+
+* ``title_hit`` — a theme term occurs in the title, or the title matches every ``concepts``
+  group;
+* ``lead_hit`` — a term occurs in the abstract's first two sentences or in a sentence that
+  states the contribution ("we propose / introduce / present ...");
+* ``abstract_hits`` — log(1 + number of term occurrences in the abstract);
+* ``distinct_terms`` — log(1 + number of distinct terms matched);
+* ``concept_hit`` — one sentence (or the title) matches every group of the theme's
+  ``concepts`` (e.g. contrastive + image + text), catching papers that describe the idea
+  without naming it;
+* ``similarity`` — cosine similarity of the paper's embedding to the theme's description;
+* ``exclude_hit`` — the title names one of the theme's ``excludes`` (what the theme is not,
+  e.g. pruning for quantization), so the paper is more likely about that;
+* ``hedged`` — the share of the abstract's term mentions that sit in sentences citing things as
+  examples, baselines or comparisons ("such as CLIP", "outperforms LoRA"): mentioned, not central.
+
+Besides the features, each row carries ``gate`` (every ``requires`` group matched) and the
+evidence a reader sees: ``matched`` terms with counts and ``excluded`` terms.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from digest_utils._util import require_columns
+from digest_utils.themes.catalogue import Catalogue, Theme
+
+__all__ = ["EVIDENCE_COLUMNS", "theme_features"]
+
+#: Every evidence column :func:`theme_features` returns, after ``paper_id`` and ``theme``.
+EVIDENCE_COLUMNS = [
+    "title_hit",
+    "lead_hit",
+    "abstract_hits",
+    "distinct_terms",
+    "concept_hit",
+    "similarity",
+    "exclude_hit",
+    "hedged",
+    "gate",
+    "matched",
+    "excluded",
+]
+
+_CONTRIBUTION = re.compile(
+    r"\b(we|this (paper|work|study)|our)\b[^.]{0,40}?\b(propose|introduce|present|develop|"
+    r"study|investigate|design|explore|analy[sz]e)",
+    re.IGNORECASE,
+)
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
+#: Cues of a sentence that cites things rather than contributing them.
+_HEDGE = re.compile(
+    r"\b(such as|e\.g\.|i\.e\.|like|including|for example|unlike|various|baselines?|"
+    r"compared|than|outperform\w*)(?!\w)",
+    re.IGNORECASE,
+)
+
+
+def theme_features(
+    papers: pd.DataFrame,
+    catalogue: Catalogue,
+    *,
+    embeddings: np.ndarray | None = None,
+    model: str | None = None,
+    cache_dir: str | Path | None = None,
+) -> pd.DataFrame:
+    """Compute the evidence features for every (paper, theme) pair.
+
+    Args:
+        papers: One row per paper with ``paper_id``, ``title`` and ``abstract``.
+        catalogue: From :func:`digest_utils.themes.load_catalogue`.
+        embeddings: Paper embeddings aligned with ``papers`` (default: computed with
+            :func:`digest_utils.embed.embed_papers`, cached).
+        model: Embedding model for papers and theme descriptions (default: the packaged one).
+        cache_dir: Embedding cache folder (default :func:`digest_utils.config.cache_dir`).
+
+    Returns:
+        Long frame, papers in input order and themes in catalogue order: ``paper_id``,
+        ``theme``, the float features listed in the module docstring, ``gate`` (bool),
+        ``matched`` (string, the matched terms with counts) and ``excluded`` (string, the
+        ``excludes`` terms found in the title).
+    """
+    from digest_utils.embed import embed_papers, embed_texts
+
+    require_columns(papers, ["paper_id", "title", "abstract"], where="theme_features: papers")
+    if embeddings is None:
+        embeddings = embed_papers(papers, model=model, cache_dir=cache_dir)
+    descriptions = embed_texts(
+        [f"{t.name}. {t.description}" for t in catalogue.themes],
+        model=model,
+        cache_dir=cache_dir,
+        progress=False,
+    )
+    sims = np.asarray(embeddings) @ descriptions.T if len(papers) else np.zeros((0, 0))
+    rows = []
+    for i, (pid, title, abstract) in enumerate(
+        zip(papers["paper_id"], papers["title"], papers["abstract"], strict=True)
+    ):
+        text = _Text(title, abstract)
+        for j, theme in enumerate(catalogue.themes):
+            rows.append({"paper_id": pid, "theme": theme.id, **text.evidence(theme, sims[i, j])})
+    return pd.DataFrame(rows, columns=["paper_id", "theme", *EVIDENCE_COLUMNS])
+
+
+class _Text:
+    """One paper's title and abstract, split once into the sentences the features read."""
+
+    def __init__(self, title: str, abstract: str) -> None:
+        self.title = title
+        self.full = f"{title}. {abstract}"
+        self.body = _SENTENCE_END.split(abstract)
+        # the lead: the first two sentences and any that states the contribution
+        self.lead = [k < 2 or bool(_CONTRIBUTION.search(s)) for k, s in enumerate(self.body)]
+        self.hedging = [bool(_HEDGE.search(s)) for s in self.body]
+        self.sentences = [title, *self.body]
+
+    def evidence(self, theme: Theme, similarity: float) -> dict[str, object]:
+        """The feature values and readable evidence of this paper for one theme."""
+        in_title = theme.matches(self.title)
+        per_sentence = [theme.matches(s) for s in self.body]  # one pass over the abstract
+        in_abstract = [m for found in per_sentence for m in found]
+        counts = Counter(in_title + in_abstract)
+        hedged = sum(len(f) for f, h in zip(per_sentence, self.hedging, strict=True) if h)
+        lead_hit = any(found for found, k in zip(per_sentence, self.lead, strict=True) if k)
+        excluded = theme.excluded(self.title)
+        return {
+            "title_hit": float(bool(in_title) or theme.concept([self.title])),
+            "lead_hit": float(lead_hit),
+            "abstract_hits": math.log1p(len(in_abstract)),
+            "distinct_terms": math.log1p(len(counts)),
+            "concept_hit": float(theme.concept(self.sentences)),
+            "similarity": float(similarity),
+            "exclude_hit": float(bool(excluded)),
+            "hedged": hedged / max(len(in_abstract), 1),
+            "gate": theme.gate(self.full),
+            "matched": ", ".join(t if n == 1 else f"{t} ({n})" for t, n in counts.items()),
+            "excluded": ", ".join(excluded),
+        }
