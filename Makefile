@@ -47,9 +47,10 @@ evaluate: $(STAMP)  ## score theme assignment against the hand labels
 	$(BIN)/python -m digest_utils evaluate seeds --labels tests/data/theme_labels.csv --repeats 10 --by-digest
 	$(BIN)/python benchmarks/label_agreement.py
 
-lint: $(STAMP)  ## ruff lint + format check
+lint: $(STAMP)  ## ruff lint + format check, mypy type check of src/
 	$(BIN)/ruff check src tests benchmarks conftest.py
 	$(BIN)/ruff format --check src tests benchmarks conftest.py
+	$(BIN)/mypy
 
 bench: $(STAMP)  ## run the benchmarks (figures go to benchmarks/results/ and the README)
 	$(BIN)/python benchmarks/bench_parse.py

@@ -24,8 +24,8 @@ import numpy as np
 from digest_utils import dedupe, load_digests
 from digest_utils.config import REPO_ROOT, SEEDS_DIR
 from digest_utils.embed import embed_papers
-from digest_utils.topic_eval import topic_quality, topic_stability
 from digest_utils.topics import default_baseline, fit_topics
+from digest_utils.topics.evaluate import topic_quality, topic_stability
 
 _COLD = """
 import pickle, sys, time

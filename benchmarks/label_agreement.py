@@ -14,8 +14,8 @@ import pandas as pd
 from sklearn.metrics import cohen_kappa_score, f1_score
 
 from digest_utils.config import REPO_ROOT
-from digest_utils.evaluate import load_labels
 from digest_utils.themes import load_catalogue
+from digest_utils.themes.evaluate import load_labels
 
 DATA = REPO_ROOT / "tests" / "data"
 

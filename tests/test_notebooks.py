@@ -16,13 +16,13 @@ NUMBERED = notebook_paths()
 
 
 def test_the_suite_has_the_five_numbered_notebooks():
-    """00-overview, 01-load-digests, 02-topics, 03-themes and 04-trends exist."""
+    """00-explore-digests ... 04-track-trends exist, each named NN-verb-noun."""
     assert [p.stem for p in NUMBERED] == [
-        "00-overview",
+        "00-explore-digests",
         "01-load-digests",
-        "02-topics",
-        "03-themes",
-        "04-trends",
+        "02-discover-topics",
+        "03-assign-themes",
+        "04-track-trends",
     ]
 
 
@@ -53,7 +53,7 @@ def test_notebook_reads_as_narrative(path):
     assert first.source.startswith("# ")
     assert any(line.startswith(">") for line in first.source.splitlines())
     tagged = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
-    assert len(tagged) == (0 if path.stem == "00-overview" else 1)
+    assert len(tagged) == (0 if path.stem.startswith("00-") else 1)
     for cell in nb.cells:
         if cell.cell_type == "code":
             tree = ast.parse(cell.source)
@@ -65,10 +65,46 @@ def test_notebook_reads_as_narrative(path):
 
 def test_inject_parameters_adds_a_cell_after_the_parameters_cell():
     """Injected values land right after the tagged cell, papermill-style."""
-    nb = nbformat.read(NUMBERED[1], as_version=4)
+    nb = nbformat.read(NUMBERED[2], as_version=4)
     n = len(nb.cells)
     inject_parameters(nb, {"DIGESTS": "/data/x", "SEED": 7})
     assert len(nb.cells) == n + 1
     i = next(i for i, c in enumerate(nb.cells) if "parameters" in c.metadata.get("tags", []))
     assert nb.cells[i + 1].source.endswith("DIGESTS = '/data/x'\nSEED = 7")
     json.dumps(nb)  # still serialisable
+
+
+def test_inject_parameters_skips_names_the_notebook_does_not_use():
+    """01-load-digests has no SEED or MODEL parameter, so none is injected into it."""
+    nb = nbformat.read(NUMBERED[1], as_version=4)
+    inject_parameters(nb, {"DIGESTS": "/data/x", "SEED": 7, "MODEL": "m"})
+    injected = [c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", [])]
+    assert [c.source.splitlines()[1:] for c in injected] == [["DIGESTS = '/data/x'"]]
+
+
+def _parameters(nb) -> set[str]:
+    cell = next(c for c in nb.cells if "parameters" in c.metadata.get("tags", []))
+    tree = ast.parse(cell.source)
+    return {t.id for n in tree.body if isinstance(n, ast.Assign) for t in n.targets}
+
+
+@pytest.mark.parametrize("path", NUMBERED[1:], ids=lambda p: p.stem)
+def test_every_parameter_is_used(path):
+    """Each name in the parameters cell is read by a later code cell."""
+    nb = nbformat.read(path, as_version=4)
+    later = "\n".join(
+        c.source
+        for c in nb.cells
+        if c.cell_type == "code" and "parameters" not in c.metadata.get("tags", [])
+    )
+    names = {n.id for n in ast.walk(ast.parse(later)) if isinstance(n, ast.Name)}
+    assert _parameters(nb) <= names
+
+
+@pytest.mark.parametrize("path", NUMBERED[1:], ids=lambda p: p.stem)
+def test_notebook_ends_with_what_we_found(path):
+    """The last two cells: a '## What we found' heading and one printed summary."""
+    nb = nbformat.read(path, as_version=4)
+    heading, summary = nb.cells[-2:]
+    assert heading.cell_type == "markdown" and heading.source.strip() == "## What we found"
+    assert summary.cell_type == "code" and "describe." in summary.source

@@ -110,3 +110,34 @@ def test_importing_the_package_loads_no_heavy_library():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_the_package_ships_py_typed():
+    """src/digest_utils/py.typed exists and is declared as package data."""
+    assert (ROOT / "src" / "digest_utils" / "py.typed").exists()
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    assert "py.typed" in project["tool"]["setuptools"]["package-data"]["digest_utils"]
+
+
+def _functions(tree):
+    import ast
+
+    return [n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)]
+
+
+def test_no_function_runs_past_60_lines_without_saying_why():
+    """Function bodies (docstring aside) stay within 60 lines, or a '# long:' comment says why."""
+    import ast
+
+    too_long = []
+    for path in sorted((ROOT / "src").rglob("*.py")):
+        source = path.read_text(encoding="utf-8")
+        lines = source.splitlines()
+        for fn in _functions(ast.parse(source)):
+            first = fn.body[0]
+            has_doc = isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant)
+            start = first.end_lineno + 1 if has_doc and len(fn.body) > 1 else first.lineno
+            body = lines[start - 1 : fn.end_lineno]
+            if len(body) > 60 and not any("# long:" in line for line in body):
+                too_long.append(f"{path.relative_to(ROOT)}:{fn.lineno} {fn.name} ({len(body)})")
+    assert not too_long

@@ -52,8 +52,8 @@ def test_report_has_an_index_linking_one_page_per_notebook(report):
     for nb in notebook_paths():
         assert f'href="{nb.stem}.html"' in index
         assert (report / f"{nb.stem}.html").exists()
-    overview = (report / "00-overview.html").read_text(encoding="utf-8")
-    assert 'href="03-themes.html"' in overview  # notebook links point at the pages
+    overview = (report / "00-explore-digests.html").read_text(encoding="utf-8")
+    assert 'href="03-assign-themes.html"' in overview  # notebook links point at the pages
     assert '.ipynb"' not in overview
 
 
@@ -68,7 +68,7 @@ def test_report_pages_embed_plotly_once_and_load_nothing_remote(report):
         assert text.count("plotly.js v") == expected, page.name
         if expected:
             with_charts.add(page.stem)
-    assert with_charts == {"02-topics", "03-themes", "04-trends"}
+    assert with_charts == {"02-discover-topics", "03-assign-themes", "04-track-trends"}
 
 
 def test_report_is_reproducible(report, tmp_path):
@@ -157,7 +157,9 @@ def test_jupyterlab_serves_the_notebooks(tmp_path):
         with urllib.request.urlopen(f"{base}/lab", timeout=10) as r:
             assert r.status == 200
             assert "JupyterLab" in r.read().decode("utf-8", "replace")
-        with urllib.request.urlopen(f"{base}/api/contents/02-topics.ipynb", timeout=10) as r:
+        with urllib.request.urlopen(
+            f"{base}/api/contents/02-discover-topics.ipynb", timeout=10
+        ) as r:
             assert json.load(r)["type"] == "notebook"
     finally:
         server.terminate()
@@ -169,9 +171,9 @@ def test_report_on_a_single_digest(tmp_path):
     one = ROOT / "seeds" / "002_6b622c7d2cb255b7.txt"
     index = build_report(tmp_path, parameters={"DIGESTS": str(one)}, progress=False)
     assert index.exists()
-    page = (tmp_path / "03-themes.html").read_text(encoding="utf-8")
+    page = (tmp_path / "03-assign-themes.html").read_text(encoding="utf-8")
     assert "Traceback (most recent call last)" not in page
-    assert "83 papers" in (tmp_path / "02-topics.html").read_text(encoding="utf-8")
+    assert "83 papers" in (tmp_path / "02-discover-topics.html").read_text(encoding="utf-8")
 
 
 def test_report_on_a_corpus_too_small_for_topics_fails_clearly(tmp_path, capsys):

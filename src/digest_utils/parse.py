@@ -19,7 +19,7 @@ import hashlib
 import re
 import unicodedata
 import warnings
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from pathlib import Path
 from typing import Literal
@@ -28,7 +28,15 @@ import pandas as pd
 
 from digest_utils.errors import DigestError, DigestInputError, DigestParseError, DigestWarning
 
-__all__ = ["COLUMNS", "dedupe", "digest_summary", "load_digest", "load_digests", "paper_id"]
+__all__ = [
+    "COLUMNS",
+    "READERS",
+    "dedupe",
+    "digest_summary",
+    "load_digest",
+    "load_digests",
+    "paper_id",
+]
 
 #: Column order of :func:`load_digest` / :func:`load_digests`.
 COLUMNS = [
@@ -299,6 +307,7 @@ def _to_date(
 ) -> tuple[object, str, int | None]:
     """Turn ``'May 18, 2023 5'`` into ``(datetime, 'May 18, 2023', 5)``; NaT if no year known."""
     m = _DATE.fullmatch(text)
+    assert m is not None, "only lines the parser took for dates reach here"
     upvotes = int(m["up"]) if m["up"] else None
     as_written = text[: m.end("year") if m["year"] else m.end("day")]
     mon = _MONTHS.get(m["mon"])
@@ -337,8 +346,8 @@ def _frame(cols: dict[str, list]) -> pd.DataFrame:
     )
 
 
-def _columns(path: Path, year: int | None) -> dict[str, list]:
-    """Parse one file into column lists (one frame is built per call of the public API)."""
+def _text_columns(path: Path, year: int | None) -> dict[str, list]:
+    """Parse one saved page (text) into column lists."""
     entries, page_date = _parse_text(_read_text(path), path)
     published, published_text, upvotes = [], [], []
     for e in entries:
@@ -365,6 +374,17 @@ def _columns(path: Path, year: int | None) -> dict[str, list]:
         "digest_date_text": [page_date] * n,
         "paper_id": [paper_id(e.title) for e in entries],
     }
+
+
+#: Readers by file extension: each turns one file into lists for every name in :data:`COLUMNS`.
+#: A new digest format is a new reader here; a folder contributes the files of every extension
+#: listed, and a file named explicitly with another extension is read as text.
+READERS: dict[str, Callable[[Path, int | None], dict[str, list]]] = {".txt": _text_columns}
+
+
+def _columns(path: Path, year: int | None) -> dict[str, list]:
+    """Parse one file with the reader of its extension (one frame is built per public call)."""
+    return READERS.get(path.suffix.lower(), _text_columns)(path, year)
 
 
 def load_digest(path: str | Path, *, year: int | None = None) -> pd.DataFrame:
@@ -403,16 +423,23 @@ def _expand(paths: Iterable[str | Path] | str | Path) -> list[Path]:
     out: list[Path] = []
     for p in map(Path, paths):
         if p.is_dir():
-            found = sorted(p.glob("*.txt"))
+            found = sorted(
+                f
+                for f in p.iterdir()
+                if f.suffix.lower() in READERS and f.is_file() and not f.name.startswith(".")
+            )
             if not found:
-                raise DigestInputError("folder holds no .txt digests", path=p)
+                kinds = " or ".join(READERS)
+                raise DigestInputError(f"folder holds no {kinds} digests", path=p)
             out.extend(found)
         elif not p.exists():
             raise DigestInputError("no such file or folder", path=p)
         else:
             out.append(p)
-    seen: set[Path] = set()
-    return [p for p in out if not (p.resolve() in seen or seen.add(p.resolve()))]
+    unique: dict[Path, Path] = {}
+    for p in out:
+        unique.setdefault(p.resolve(), p)  # a file reached twice is read once, first place kept
+    return list(unique.values())
 
 
 def load_digests(
@@ -435,7 +462,8 @@ def load_digests(
         One row per paper entry, files in the given order, entries in file order.
 
     Raises:
-        DigestInputError: A path is missing, or a folder holds no ``.txt`` file.
+        DigestInputError: A path is missing, or a folder holds no digest (no file with an
+            extension in :data:`READERS`).
         DigestParseError: A file does not parse (only with ``on_error="raise"``).
         ValueError: ``on_error`` is neither ``"raise"`` nor ``"warn"``.
     """

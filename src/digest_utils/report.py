@@ -55,6 +55,9 @@ def notebook_paths(folder: str | Path = config.NOTEBOOKS_DIR) -> list[Path]:
 def inject_parameters(nb, parameters: Mapping[str, object]):
     """Insert a cell assigning ``parameters`` right after the cell tagged ``parameters``.
 
+    Only the names the ``parameters`` cell itself assigns are injected: a notebook gets the
+    inputs it uses, and no others.
+
     Args:
         nb: An ``nbformat`` notebook (modified in place and returned).
         parameters: Names and values (``repr`` must round-trip: str, int, float, None).
@@ -62,14 +65,25 @@ def inject_parameters(nb, parameters: Mapping[str, object]):
     Raises:
         DigestError: The notebook has no cell tagged ``parameters``.
     """
+    import ast
+
     import nbformat
 
-    if not parameters:
-        return nb
     for i, cell in enumerate(nb.cells):
         if "parameters" in cell.get("metadata", {}).get("tags", []):
+            tree = ast.parse(cell.source)
+            own = {
+                t.id
+                for n in tree.body
+                if isinstance(n, ast.Assign)
+                for t in n.targets
+                if isinstance(t, ast.Name)
+            }
+            used = {k: v for k, v in parameters.items() if k in own}
+            if not used:
+                return nb
             source = "# Parameters injected by digest_utils.report\n" + "\n".join(
-                f"{k} = {v!r}" for k, v in parameters.items()
+                f"{k} = {v!r}" for k, v in used.items()
             )
             new = nbformat.v4.new_code_cell(source)
             new.metadata["tags"] = ["injected-parameters"]
@@ -222,7 +236,9 @@ def _execute(nb, path: Path, timeout: int) -> None:
         raise DigestError(f"a cell failed: {last}", path=path) from None
 
 
-def refresh_notebooks(folder: str | Path = config.NOTEBOOKS_DIR, *, timeout: int = 600) -> list[Path]:
+def refresh_notebooks(
+    folder: str | Path = config.NOTEBOOKS_DIR, *, timeout: int = 600
+) -> list[Path]:
     """Re-execute the notebooks in place and keep only the outputs nbval checks.
 
     Cells starting with ``# NBVAL_CHECK_OUTPUT`` keep their (text) outputs: they are the

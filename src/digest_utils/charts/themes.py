@@ -132,6 +132,21 @@ def theme_upset(
         row=1,
         col=col,
     )
+    for trace in _matrix_traces(xs, members, names):
+        fig.add_trace(trace, row=2, col=col)
+    fig.update_yaxes(categoryorder="array", categoryarray=names[::-1], row=2, col=col)
+    fig.update_xaxes(showticklabels=False, showgrid=False, range=[-0.6, len(xs) - 0.4], col=col)
+    fig.update_yaxes(title="papers (exact combination)", row=1, col=col)
+    fig.update_yaxes(showgrid=False, row=2)
+    if show_set_sizes:
+        _add_set_sizes(fig, m, theme_names)
+    return _styled(
+        fig, title, subtitle=subtitle, showlegend=False, height=380 + 32 * len(names), bargap=0.3
+    )
+
+
+def _matrix_traces(xs: list[int], members: list[list[str]], names: list[str]) -> list[go.Scatter]:
+    """The UpSet dot matrix: a faint grid, a line joining each combination, its filled dots."""
     dot = {"size": 13, "line": {"width": 0}}
     grid = go.Scatter(
         x=[x for x in xs for _ in names],
@@ -141,11 +156,9 @@ def theme_upset(
         hoverinfo="skip",
         name="not in",
     )
-    lines_x = [v for x, ms in zip(xs, members, strict=True) for v in (x, x, None)]
-    lines_y = [v for ms in members for v in (ms[0], ms[-1], None)]
     lines = go.Scatter(
-        x=lines_x,
-        y=lines_y,
+        x=[v for x in xs for v in (x, x, None)],
+        y=[v for ms in members for v in (ms[0], ms[-1], None)],
         mode="lines",
         line={"color": STYLE["ink"], "width": 3},
         hoverinfo="skip",
@@ -159,34 +172,30 @@ def theme_upset(
         hovertemplate="%{y}<extra></extra>",
         name="in",
     )
-    for trace in (grid, lines, filled):
-        fig.add_trace(trace, row=2, col=col)
-    fig.update_yaxes(categoryorder="array", categoryarray=names[::-1], row=2, col=col)
-    fig.update_xaxes(showticklabels=False, showgrid=False, range=[-0.6, len(xs) - 0.4], col=col)
-    fig.update_yaxes(title="papers (exact combination)", row=1, col=col)
-    fig.update_yaxes(showgrid=False, row=2)
-    if show_set_sizes:
-        colors = theme_colors(theme_names)
-        sizes = [int(m[t].sum()) for t in ids]
-        fig.add_trace(
-            go.Bar(
-                x=sizes,
-                y=names,
-                orientation="h",
-                marker_color=[colors[t] for t in ids],
-                text=sizes,
-                **_OUTSIDE,
-                hovertemplate="%{y}: %{x} papers<extra></extra>",
-                name="theme size",
-            ),
-            row=2,
-            col=1,
-        )
-        # reversed, with room on the left for the count beside the longest bar
-        fig.update_xaxes(range=[max(sizes) * 1.3, 0], title="papers per theme", row=2, col=1)
-    return _styled(
-        fig, title, subtitle=subtitle, showlegend=False, height=380 + 32 * len(names), bargap=0.3
+    return [grid, lines, filled]
+
+
+def _add_set_sizes(fig: go.Figure, m: pd.DataFrame, theme_names: Mapping[str, str]) -> None:
+    """Each theme's size as bars left of the UpSet matrix (row 2, column 1)."""
+    ids, names = list(theme_names), list(theme_names.values())
+    colors = theme_colors(theme_names)
+    sizes = [int(m[t].sum()) for t in ids]
+    fig.add_trace(
+        go.Bar(
+            x=sizes,
+            y=names,
+            orientation="h",
+            marker_color=[colors[t] for t in ids],
+            text=sizes,
+            **_OUTSIDE,
+            hovertemplate="%{y}: %{x} papers<extra></extra>",
+            name="theme size",
+        ),
+        row=2,
+        col=1,
     )
+    # reversed, with room on the left for the count beside the longest bar
+    fig.update_xaxes(range=[max(sizes) * 1.3, 0], title="papers per theme", row=2, col=1)
 
 
 def theme_cooccurrence(flags: pd.DataFrame, theme_names: Mapping[str, str]) -> go.Figure:

@@ -113,21 +113,7 @@ def topic_keywords(topics: pd.DataFrame, *, top_n: int = 8, max_topics: int = 12
         kept = kept.sort_values(["size", "topic"], ascending=[False, True], kind="stable")
     else:
         kept = kept.sort_values("topic", kind="stable")
-    panels = []
-    for row in kept.itertuples(index=False):
-        words = [str(w) for w in _as_list(row.keywords)]
-        weights = _as_list(getattr(row, "weights", None), str_ok=False)
-        if weights and len(weights) != len(words):
-            raise DigestError(
-                f"topic_keywords: topic {row.topic!r}: expected one weight per keyword "
-                f"(got {len(weights)} weights for {len(words)} keywords)"
-            )
-        if weights:
-            pairs = sorted(zip(words, map(float, weights), strict=True), key=lambda p: -p[1])
-        else:
-            pairs = [(w, 1 - i / max(len(words), top_n)) for i, w in enumerate(words)]
-        if pairs:
-            panels.append((str(row.label), pairs[:top_n], bool(weights)))
+    panels = _keyword_panels(kept, top_n)
     if not panels:
         return _message(title, "No topic with keywords to show.")
     n_all, panels = len(panels), panels[:max_topics]
@@ -167,6 +153,26 @@ def topic_keywords(topics: pd.DataFrame, *, top_n: int = 8, max_topics: int = 12
         height=120 + 210 * rows,
         margin={"t": 120},
     )
+
+
+def _keyword_panels(topics: pd.DataFrame, top_n: int) -> list[tuple[str, list, bool]]:
+    """(label, [(keyword, bar length), ...], weighted?) per topic that has keywords."""
+    panels = []
+    for row in topics.itertuples(index=False):
+        words = [str(w) for w in _as_list(row.keywords)]
+        weights = _as_list(getattr(row, "weights", None), str_ok=False)
+        if weights and len(weights) != len(words):
+            raise DigestError(
+                f"topic_keywords: topic {row.topic!r}: expected one weight per keyword "
+                f"(got {len(weights)} weights for {len(words)} keywords)"
+            )
+        if weights:
+            pairs = sorted(zip(words, map(float, weights), strict=True), key=lambda p: -p[1])
+        else:
+            pairs = [(w, 1 - i / max(len(words), top_n)) for i, w in enumerate(words)]
+        if pairs:
+            panels.append((str(row.label), pairs[:top_n], bool(weights)))
+    return panels
 
 
 def topic_hierarchy(topic_vectors: pd.DataFrame) -> go.Figure:

@@ -32,8 +32,8 @@ __all__ = [
     "load_catalogue",
     "primary_theme",
     "score_themes",
-    "theme_examples",
     "term_pattern",
+    "theme_examples",
     "theme_features",
     "themes_wide",
 ]

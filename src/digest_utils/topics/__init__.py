@@ -8,6 +8,7 @@ The stages, one module each:
 * :mod:`~digest_utils.topics.evaluate`: coherence, diversity and stability.
 """
 
+from digest_utils.topics.evaluate import quality_table, topic_quality, topic_stability
 from digest_utils.topics.fit import (
     TopicResult,
     default_baseline,
@@ -21,8 +22,11 @@ __all__ = [
     "TopicResult",
     "default_baseline",
     "fit_topics",
+    "quality_table",
     "require_papers",
     "topic_labels",
+    "topic_quality",
+    "topic_stability",
     "topic_vectors",
     "vectorizer",
 ]

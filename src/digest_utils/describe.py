@@ -1,0 +1,233 @@
+"""One-line summaries of what the data shows, with the numbers computed, never typed by hand.
+
+Each function takes the tidy frames of :mod:`digest_utils.analysis` and returns one sentence.
+Notebooks print them after each result, so the sentence a reader sees stays true when the
+digests change; :func:`findings` gathers them into a notebook's closing "What we found".
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Literal
+
+import pandas as pd
+
+from digest_utils._util import require_columns
+
+if TYPE_CHECKING:
+    from digest_utils.analysis import Analysis
+
+__all__ = [
+    "corpus",
+    "corpus_findings",
+    "covered",
+    "dated",
+    "findings",
+    "metadata",
+    "overlaps",
+    "per_digest",
+    "shared",
+    "theme_sizes",
+    "topic_quality",
+    "topic_sizes",
+    "topic_themes",
+]
+
+
+def _pct(part: float, whole: float) -> str:
+    return f"{part / whole:.0%}" if whole else "0%"
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def corpus(entries: pd.DataFrame, papers: pd.DataFrame) -> str:
+    """How many entries, digests and unique papers were read.
+
+    Example:
+        ``"263 entries in 5 digests, 252 unique papers"``
+    """
+    require_columns(entries, ["digest"], where="corpus: entries")
+    return (
+        f"{len(entries)} entries in {_plural(entries['digest'].nunique(), 'digest')}, "
+        f"{len(papers)} unique papers"
+    )
+
+
+def metadata(entries: pd.DataFrame) -> str:
+    """Which metadata the entries carry, and how many digests carry none."""
+    require_columns(
+        entries, ["digest", "authors", "published_text", "published"], where="metadata: entries"
+    )
+    n = len(entries)
+    meta = entries[["authors", "published_text"]].notna().any(axis=1)
+    bare = int((~meta.groupby(entries["digest"]).any()).sum())
+    return (
+        f"{int(entries['authors'].notna().sum())} of {n} entries name their authors, "
+        f"{int(entries['published_text'].notna().sum())} a date "
+        f"({int(entries['published'].notna().sum())} with a year); "
+        f"{bare} of {entries['digest'].nunique()} digests carry no metadata at all"
+    )
+
+
+def shared(papers: pd.DataFrame) -> str:
+    """How many papers appear in more than one digest."""
+    require_columns(papers, ["n_digests"], where="shared: papers")
+    multi = papers["n_digests"] > 1
+    if not multi.any():
+        return f"none of the {len(papers)} papers appears in more than one digest"
+    return (
+        f"{int(multi.sum())} of {len(papers)} papers appear in more than one digest "
+        f"(at most in {int(papers['n_digests'].max())})"
+    )
+
+
+def topic_sizes(topics: pd.DataFrame, assignments: pd.DataFrame) -> str:
+    """How many topics, how big the largest and smallest are, and how many outliers.
+
+    Args:
+        topics: ``TopicResult.topics`` (``size``, ``label``), largest first.
+        assignments: ``TopicResult.assignments`` (``topic``).
+    """
+    require_columns(topics, ["size", "label"], where="topic_sizes: topics")
+    n = len(assignments)
+    if topics.empty:
+        return f"no topic found among {n} papers"
+    big, small = topics.iloc[0], topics.iloc[-1]
+    outliers = int((assignments["topic"] == -1).sum())
+    return (
+        f"{len(topics)} topics over {n} papers; the largest, '{big['label']}', holds "
+        f"{int(big['size'])} ({_pct(big['size'], n)}), the smallest {int(small['size'])}; "
+        f"{outliers} papers ({_pct(outliers, n)}) in no topic"
+    )
+
+
+def topic_quality(table: pd.DataFrame) -> str:
+    """Our topics against BERTopic's defaults, from :func:`topics.evaluate.quality_table`."""
+    require_columns(
+        table, ["n_topics", "npmi", "diversity", "ari_mean"], where="topic_quality: table"
+    )
+    parts = [
+        f"{name}: {int(row['n_topics'])} topics, diversity {row['diversity']:.2f}, "
+        f"NPMI {row['npmi']:.3f}, stability (ARI) {row['ari_mean']:.2f}"
+        for name, row in table.iterrows()
+    ]
+    return "; ".join(parts)
+
+
+def theme_sizes(flags: pd.DataFrame, names: Mapping[str, str]) -> str:
+    """How many papers have a theme, and the largest and smallest themes."""
+    ids = list(names)
+    require_columns(flags, ids, where="theme_sizes: flags")
+    n = len(flags)
+    m = flags[ids].fillna(0).astype(int)
+    any_theme = int((m.sum(axis=1) > 0).sum())
+    if not ids or not any_theme:
+        return f"none of the {n} papers has a theme"
+    sizes = m.sum().sort_values(ascending=False, kind="stable")
+    top, low = sizes.index[0], sizes.index[-1]
+    return (
+        f"{any_theme} of {n} papers ({_pct(any_theme, n)}) have a theme; the largest is "
+        f"{names[top]} with {int(sizes[top])} ({_pct(sizes[top], n)}), the smallest "
+        f"{names[low]} with {int(sizes[low])} ({_pct(sizes[low], n)})"
+    )
+
+
+def overlaps(flags: pd.DataFrame, names: Mapping[str, str]) -> str:
+    """How many papers have several themes, and the most common pair."""
+    ids = list(names)
+    require_columns(flags, ids, where="overlaps: flags")
+    m = flags[ids].fillna(0).astype(int)
+    multi = m[m.sum(axis=1) > 1]
+    if multi.empty:
+        return "no paper has more than one theme"
+    pairs: Counter[tuple[str, str]] = Counter()
+    for row in multi.to_numpy():
+        got = [t for t, f in zip(ids, row, strict=True) if f]
+        pairs.update((a, b) for i, a in enumerate(got) for b in got[i + 1 :])
+    (a, b), count = pairs.most_common(1)[0]
+    return (
+        f"{len(multi)} papers have two or more themes; the most common pair is "
+        f"{names[a]} & {names[b]} ({count})"
+    )
+
+
+def topic_themes(table: pd.DataFrame, names: Mapping[str, str]) -> str:
+    """How many topics are mostly one theme (``Analysis.topic_themes``)."""
+    require_columns(table, ["label", "theme", "share"], where="topic_themes: table")
+    named = table[table["theme"].notna()]
+    if named.empty:
+        return f"none of the {len(table)} topics is mostly one theme"
+    best = named.sort_values("share", ascending=False, kind="stable").iloc[0]
+    return (
+        f"{len(named)} of {len(table)} topics are mostly one theme; the clearest is "
+        f"'{best['label']}' ({_pct(best['share'], 1)} {names.get(best['theme'], best['theme'])})"
+    )
+
+
+def per_digest(themed: pd.DataFrame, names: Mapping[str, str]) -> str:
+    """The theme whose share varies most between digests, with its lowest and highest share."""
+    ids = list(names)
+    require_columns(themed, ["digests", *ids], where="per_digest: themed")
+    long = themed.explode("digests").dropna(subset=["digests"])
+    if long.empty or not ids:
+        return "no paper names a digest"
+    shares = long.groupby("digests")[ids].mean()
+    spread = (shares.max() - shares.min()).sort_values(ascending=False, kind="stable")
+    tid = spread.index[0]
+    low, high = shares[tid].idxmin(), shares[tid].idxmax()
+    return (
+        f"{names[tid]} varies most between the {len(shares)} digests: from "
+        f"{shares[tid][low]:.0%} of {low}'s papers to {shares[tid][high]:.0%} of {high}'s"
+    )
+
+
+def dated(themed: pd.DataFrame) -> str:
+    """How many papers have a full publication date (the others are never given one).
+
+    Example:
+        ``"79 of 252 papers have a full publication date"``
+    """
+    require_columns(themed, ["published"], where="dated: themed")
+    n_dated = int(themed["published"].notna().sum())
+    return f"{n_dated} of {len(themed)} papers have a full publication date"
+
+
+def covered(assignments: pd.DataFrame) -> str:
+    """How many papers are in a topic (after outliers are reassigned).
+
+    Example:
+        ``"252 papers, 252 of them in a topic"``
+    """
+    require_columns(assignments, ["topic"], where="covered: assignments")
+    return f"{len(assignments)} papers, {int((assignments['topic'] >= 0).sum())} of them in a topic"
+
+
+def corpus_findings(entries: pd.DataFrame, papers: pd.DataFrame) -> str:
+    """The closing "What we found" of the loading notebook, as a bulleted list."""
+    return _bullets([corpus(entries, papers), metadata(entries), shared(papers)])
+
+
+def _bullets(lines: list[str]) -> str:
+    return "\n".join(f"- {line[0].upper()}{line[1:]}." for line in lines)
+
+
+def findings(analysis: Analysis, about: Literal["topics", "themes", "trends"]) -> str:
+    """The closing "What we found" of a notebook: its one-line summaries as a bulleted list.
+
+    Args:
+        analysis: The analysis the notebook showed.
+        about: Which notebook: ``"topics"``, ``"themes"`` or ``"trends"``.
+    """
+    a, names = analysis, analysis.catalogue.names
+    lines = {
+        "topics": lambda: [
+            topic_sizes(a.topics.topics, a.topics.assignments),
+            topic_themes(a.topic_themes, names),
+        ],
+        "themes": lambda: [theme_sizes(a.flags, names), overlaps(a.flags, names)],
+        "trends": lambda: [per_digest(a.themed, names), dated(a.themed)],
+    }[about]()
+    return _bullets(lines)
