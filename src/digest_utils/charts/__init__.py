@@ -1,7 +1,8 @@
 """Plotly figures of themes and topics: one public function per figure.
 
-Every function takes tidy DataFrames (the output of :mod:`digest_utils.themes` or
-:mod:`digest_utils.topics`), validates the columns it needs, and returns an unshown
+Every function takes tidy DataFrames (the joined views of :class:`digest_utils.analysis.Analysis`:
+``themed`` for theme and trend charts, ``points`` for the map, ``topics.topics`` for keywords),
+validates the columns it needs, and returns an unshown
 :class:`plotly.graph_objects.Figure`. All figures share :data:`STYLE` through an explicit template,
 so they look the same whatever ``plotly.io.templates.default`` is, and ``fig.to_dict()`` holds no
 random ids or timestamps. Empty inputs give a figure with an explanatory annotation.

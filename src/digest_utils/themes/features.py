@@ -25,17 +25,20 @@ import math
 import re
 from collections import Counter
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from digest_utils._util import require_columns
-from digest_utils.themes.catalogue import Catalogue, Theme
 
-__all__ = ["EVIDENCE_COLUMNS", "theme_features"]
+if TYPE_CHECKING:  # the catalogue imports the scoring method, which imports these names
+    from digest_utils.themes.catalogue import Catalogue, Theme
 
-#: Every evidence column :func:`theme_features` returns, after ``paper_id`` and ``theme``.
-EVIDENCE_COLUMNS = [
+__all__ = ["EVIDENCE_COLUMNS", "FEATURE_NAMES", "theme_features"]
+
+#: The numeric features :func:`theme_features` computes (a scoring method reads some or all).
+FEATURE_NAMES = [
     "title_hit",
     "lead_hit",
     "abstract_hits",
@@ -44,10 +47,10 @@ EVIDENCE_COLUMNS = [
     "similarity",
     "exclude_hit",
     "hedged",
-    "gate",
-    "matched",
-    "excluded",
 ]
+
+#: Every evidence column :func:`theme_features` returns, after ``paper_id`` and ``theme``.
+EVIDENCE_COLUMNS = [*FEATURE_NAMES, "gate", "matched", "excluded"]
 
 _CONTRIBUTION = re.compile(
     r"\b(we|this (paper|work|study)|our)\b[^.]{0,40}?\b(propose|introduce|present|develop|"

@@ -22,20 +22,12 @@ import numpy as np
 import pandas as pd
 
 from digest_utils import config
+from digest_utils.themes.features import FEATURE_NAMES
 
 __all__ = ["FEATURES", "Weights", "fit", "score", "scoring_toml"]
 
-#: Evidence features the score reads, in the order of the weights in ``[scoring]``.
-FEATURES = [
-    "title_hit",
-    "lead_hit",
-    "abstract_hits",
-    "distinct_terms",
-    "concept_hit",
-    "similarity",
-    "exclude_hit",
-    "hedged",
-]
+#: Evidence features the score reads (all of them), in the order of the weights in ``[scoring]``.
+FEATURES = list(FEATURE_NAMES)
 
 _THRESHOLDS = np.round(np.arange(0.2, 0.81, 0.05), 2)
 
