@@ -84,20 +84,32 @@ def test_points_join_topics_by_paper_id_not_by_row(seeds_analysis):
     pids = a.papers["paper_id"].astype("string")
     topic = np.arange(len(pids)) % 3
     assignments = pd.DataFrame(
-        {"paper_id": pids, "topic": topic, "topic_label": [f"t{t}" for t in topic]}
+        {
+            "paper_id": pids,
+            "topic": topic,
+            "topic_label": [f"t{t}" for t in topic],
+            "assigned_topic": topic,
+            "area": (topic > 0).astype(int),
+            "area_label": ["a0" if t == 0 else "a1" for t in topic],
+        }
     ).assign(x=topic.astype(float), y=0.0)
+    table = pd.DataFrame({"topic": [0, 1, 2], "size": [84] * 3, "label": ["t0", "t1", "t2"]})
+    areas = pd.DataFrame({"topic": [0, 1], "size": [84, 168], "label": ["a0", "a1"]})
     a.__dict__["topics"] = TopicResult(  # the cached property, set as a fit would
         assignments.iloc[::-1].reset_index(drop=True),
-        pd.DataFrame({"topic": [0, 1, 2], "size": [84] * 3, "label": ["t0", "t1", "t2"]}),
+        table,
         np.zeros((3, 16), dtype=np.float32),
+        areas=areas,
     )
     points = a.points.set_index("paper_id")
     expected = assignments.set_index("paper_id")
-    assert (points["topic"] == expected["topic"].reindex(points.index)).all()
-    assert points[["x", "y", "topic_label"]].notna().all().all()
-    table = a.topic_themes
-    assert table.columns.tolist() == ["topic", "size", "label", "theme", "share"]
-    assert table["topic"].tolist() == [0, 1, 2]
+    for col in ["topic", "area", "x"]:
+        assert (points[col] == expected[col].reindex(points.index)).all(), col
+    assert points[["x", "y", "topic_label", "area_label"]].notna().all().all()
+    mapped = a.topic_themes
+    assert mapped.columns.tolist() == ["level", "topic", "size", "label", "theme", "share"]
+    assert mapped["level"].tolist() == ["area", "area", "topic", "topic", "topic"]
+    assert mapped["topic"].tolist() == [0, 1, 0, 1, 2]
 
 
 def test_topics_of_a_too_small_corpus_raise_on_first_use(fake_model):

@@ -104,7 +104,7 @@ THEME_IDS = ["peft", "clip", "quantization", "medical_vlm"]
 
 
 def test_themes_writes_the_documented_columns(fake_model, tmp_path, capsys):
-    """themes: paper_id, title, 0/1 per theme, score_<id> per theme, topic, topic_label."""
+    """themes: paper_id, title, 0/1 and score per theme, topic, area and their labels."""
     out = tmp_path / "themes.csv"
     assert main(["themes", str(DATA / "spaced_meta.txt"), "-q", "-o", str(out)]) == 0
     df = pd.read_csv(out)
@@ -115,12 +115,44 @@ def test_themes_writes_the_documented_columns(fake_model, tmp_path, capsys):
         *(f"score_{t}" for t in THEME_IDS),
         "topic",
         "topic_label",
+        "assigned_topic",
+        "area",
+        "area_label",
     ]
     assert len(df) == 4
     assert set(df[THEME_IDS].stack()) <= {0, 1}
     # four papers are too few to cluster: said clearly, topic columns left empty
     assert "need at least 15 papers to find topics, got 4" in capsys.readouterr().err
-    assert df["topic"].isna().all()
+    assert df[["topic", "topic_label", "assigned_topic", "area", "area_label"]].isna().all().all()
+
+
+def test_topics_and_themes_give_both_levels_joined_on_paper_id(fake_model, tmp_path):
+    """topics: areas then topics with a level column; themes: each paper's topic and area."""
+    topics_out, themes_out = tmp_path / "topics.csv", tmp_path / "themes.csv"
+    assert main(["topics", str(SEEDS), "-q", "-o", str(topics_out)]) == 0
+    assert main(["themes", str(SEEDS), "-q", "-o", str(themes_out)]) == 0
+    table, papers = pd.read_csv(topics_out), pd.read_csv(themes_out)
+    assert table.columns.tolist() == [
+        "level",
+        "topic",
+        "size",
+        "label",
+        "keywords",
+        "area",
+        "theme",
+    ]
+    areas, fine = table[table["level"] == "area"], table[table["level"] == "topic"]
+    assert table["level"].tolist() == ["area"] * len(areas) + ["topic"] * len(fine)
+    assert (len(fine), len(areas)) == (13, 6)  # the size rules at 252 papers
+    assert areas["size"].sum() == fine["size"].sum() == len(papers) == 252
+    assert papers["assigned_topic"].value_counts().sort_index().tolist() == (
+        fine.sort_values("topic")["size"].tolist()
+    )
+    outliers = papers["topic"] == -1
+    assert (papers.loc[outliers, "topic_label"] == "outliers").all()
+    assert (papers.loc[~outliers, "topic"] == papers.loc[~outliers, "assigned_topic"]).all()
+    area_of = dict(zip(fine["topic"], fine["area"], strict=True))
+    assert (papers["area"] == papers["assigned_topic"].map(area_of)).all()
 
 
 def test_themes_evidence_flag_and_jsonl(fake_model, tmp_path):

@@ -86,8 +86,9 @@ COLD_FIT = textwrap.dedent(
     folder, cache, out = sys.argv[1:4]
     papers = pickle.load(open(folder + "/papers.pkl", "rb"))
     emb = np.load(folder + "/emb.npy")
-    result = fit_topics(papers, emb, cache_dir=cache, progress=False)
-    heavy = sorted(m for m in ("bertopic", "umap", "hdbscan", "torch") if m in sys.modules)
+    result = fit_topics(papers, emb, n_topics=4, n_areas=2, cache_dir=cache, progress=False)
+    libs = ("bertopic", "umap", "hdbscan", "torch", "scipy.cluster")
+    heavy = sorted(m for m in libs if m in sys.modules)
     pickle.dump((result, heavy), open(out, "wb"))
     """
 )
@@ -104,6 +105,10 @@ def _load(out) -> tuple[TopicResult, list[str]]:
         return pickle.load(f)
 
 
+#: The planted corpus has 4 topics; the fixture asks for them, grouped into 2 areas.
+PLANTED = {"n_topics": 4, "n_areas": 2}
+
+
 @pytest.fixture(scope="module")
 def fitted(tmp_path_factory):
     """One cold fit in this process while another runs in a fresh process."""
@@ -113,7 +118,7 @@ def fitted(tmp_path_factory):
     papers.to_pickle(folder / "papers.pkl")
     np.save(folder / "emb.npy", emb)
     other = _run_fit(folder, folder / "cache-b", folder / "b.pkl")
-    result = fit_topics(papers, emb, cache_dir=folder / "cache-a", progress=False)
+    result = fit_topics(papers, emb, **PLANTED, cache_dir=folder / "cache-a", progress=False)
     _, err = other.communicate(timeout=300)
     assert other.returncode == 0, err.decode()[-2000:]
     return papers, emb, result, folder
@@ -126,14 +131,35 @@ def _assert_same(a: TopicResult, b: TopicResult) -> None:
     assert a.params == b.params
 
 
-def test_fit_finds_the_planted_topics_and_leaves_no_outliers(fitted):
-    """Each blob becomes one topic; every paper is assigned; frames have the documented dtypes."""
+def test_fit_finds_the_planted_topics(fitted):
+    """Each blob becomes one topic; few outliers, all reassigned; documented columns and dtypes."""
     papers, _, result, _ = fitted
     a, t = result.assignments, result.topics
-    assert adjusted_rand_score(papers["theme"], a["topic"]) == 1.0
-    assert (a["topic"] >= 0).all()
-    assert list(a.columns) == ["paper_id", "topic", "topic_label", "x", "y"]
-    assert a.dtypes.astype(str).tolist() == ["string", "int64", "string", "float64", "float64"]
+    assert adjusted_rand_score(papers["theme"], a["assigned_topic"]) == 1.0
+    outliers = a["topic"] == -1
+    assert outliers.mean() < 0.1
+    assert (a.loc[~outliers, "topic"] == a.loc[~outliers, "assigned_topic"]).all()
+    assert (a.loc[outliers, "topic_label"] == "outliers").all()
+    assert list(a.columns) == [
+        "paper_id",
+        "topic",
+        "topic_label",
+        "assigned_topic",
+        "area",
+        "area_label",
+        "x",
+        "y",
+    ]
+    assert a.dtypes.astype(str).tolist() == [
+        "string",
+        "int64",
+        "string",
+        "int64",
+        "int64",
+        "string",
+        "float64",
+        "float64",
+    ]
     assert a["paper_id"].tolist() == papers["paper_id"].tolist()
     assert np.isfinite(a[["x", "y"]].to_numpy()).all()
     assert t["topic"].tolist() == [0, 1, 2, 3] and t["size"].tolist() == [30] * 4
@@ -145,13 +171,27 @@ def test_fit_finds_the_planted_topics_and_leaves_no_outliers(fitted):
     ]
     assert result.vectors.shape == (4, 384)
     np.testing.assert_allclose(np.linalg.norm(result.vectors, axis=1), 1, rtol=1e-5)
-    assert result.params["min_topic_size"] == 5 and result.params["n_neighbors"] == 15
+    assert result.params["n_topics"] == 4 and result.params["n_neighbors"] == 15
+
+
+def test_areas_nest_the_topics(fitted):
+    """Two areas holding the 4 topics; every paper's area is the area of its assigned topic."""
+    _, _, result, _ = fitted
+    a, t, areas = result.assignments, result.topics, result.areas
+    assert areas["level"].tolist() == ["area", "area"] and t["level"].unique().tolist() == ["topic"]
+    assert areas["n_topics"].sum() == 4 and areas["n_topics"].min() >= 1
+    assert areas["size"].sum() == len(a)
+    area_of_topic = dict(zip(t["topic"], t["area"], strict=True))
+    assert (a["area"] == a["assigned_topic"].map(area_of_topic)).all()
+    assert areas["label"].is_unique
+    table = result.table()
+    assert table["level"].tolist() == ["area"] * 2 + ["topic"] * 4
 
 
 def test_labels_are_readable_and_name_their_topic(fitted):
     """Labels are built from the topic's own phrases, never from stop words, and all differ."""
     papers, _, result, _ = fitted
-    theme_of = papers.groupby(result.assignments["topic"].to_numpy())["theme"].first()
+    theme_of = papers.groupby(result.assignments["assigned_topic"].to_numpy())["theme"].first()
     words = {t: set(re.split(r"[\s,-]+", text)) for t, text in PHRASES.items()}
     table = result.topics[["topic", "label", "keywords"]]
     for topic, label, keywords in table.itertuples(index=False):
@@ -163,7 +203,7 @@ def test_labels_are_readable_and_name_their_topic(fitted):
             term_words = set(re.split(r"[\s-]+", term))
             assert term_words & own and not term_words & others, (label, theme_of[topic])
     assert result.topics["label"].is_unique
-    assert set(result.assignments["topic_label"]) == set(result.topics["label"])
+    assert set(result.assignments["topic_label"]) - {"outliers"} == set(result.topics["label"])
 
 
 def test_a_fresh_process_finds_identical_topics(fitted):
@@ -182,7 +222,8 @@ def test_warm_call_reads_the_cache_without_importing_bertopic(fitted):
     warm, heavy = _load(folder / "warm.pkl")
     assert heavy == []
     _assert_same(result, warm)
-    _assert_same(result, fit_topics(papers, emb, cache_dir=folder / "cache-a", progress=False))
+    again = fit_topics(papers, emb, **PLANTED, cache_dir=folder / "cache-a", progress=False)
+    _assert_same(result, again)
     assert len(list((folder / "cache-a" / "topics").glob("*.pkl"))) == 1
 
 
@@ -191,29 +232,36 @@ def test_cache_key_changes_with_what_the_result_depends_on(fitted):
     papers, emb, _, _ = fitted
 
     def key(p=papers, e=emb, **kwargs):
-        settings = {"seed": 42, "min_topic_size": None, "model": None} | kwargs
+        settings = {"seed": 42, "n_topics": None, "n_areas": None, "model": None} | kwargs
         return topic_fit._cache_key(p, e, topic_fit._settings(len(p), **settings))
 
     edited = papers.copy()
     edited.loc[0, "abstract"] += " More."
     nudged = emb.copy()
     nudged[0, 0] += 1e-3
-    keys = [key(), key(seed=1), key(min_topic_size=6), key(e=nudged), key(p=edited)]
+    keys = [key(), key(seed=1), key(n_topics=6), key(e=nudged), key(p=edited)]
     assert len(set(keys)) == len(keys)
     assert key(p=papers.copy(), e=emb.copy()) == keys[0]
 
 
 def test_size_dependent_settings_scale_with_the_corpus():
-    """Topic size, neighbours and min_df grow with the corpus, from floors to caps."""
-    sizes = (20, 252, 10**4)
-    got = {n: topic_fit._settings(n, seed=0, min_topic_size=None, model=None) for n in sizes}
-    assert [got[n]["min_topic_size"] for n in got] == [5, 8, 50]
-    assert [got[n]["n_neighbors"] for n in got] == [15, 16, 50]
-    assert [got[n]["min_df"] for n in got] == [2, 2, 10]
-    assert topic_fit._settings(252, seed=0, min_topic_size=12, model=None)["min_samples"] == 6
+    """Topics grow like sqrt(n); areas stay within 5..12; neighbours and min_df have caps."""
+    sizes = (20, 252, 395, 10**4, 2 * 10**4)
+    none = {"n_topics": None, "n_areas": None}
+    got = {n: topic_fit._settings(n, seed=0, model=None, **none) for n in sizes}
+    assert [got[n]["n_topics"] for n in got] == [5, 13, 16, 80, 113]
+    assert [got[n]["n_areas"] for n in got] == [4, 6, 8, 12, 12]
+    assert [got[n]["n_neighbors"] for n in got] == [15, 16, 20, 50, 50]
+    assert [got[n]["min_df"] for n in got] == [2, 2, 2, 10, 20]
+    fixed = topic_fit._settings(252, seed=0, model=None, n_topics=20, n_areas=None)
+    assert (fixed["n_topics"], fixed["n_areas"]) == (20, 10)
+    with pytest.raises(DigestError, match="n_areas <= n_topics"):
+        topic_fit._settings(252, seed=0, model=None, n_topics=3, n_areas=4)
 
 
-@pytest.mark.parametrize("fit", [topics.fit_topics, topics.default_baseline])
+@pytest.mark.parametrize(
+    "fit", [topics.fit_topics, topics.default_baseline, topics.previous_baseline]
+)
 def test_too_small_corpus_raises_a_clear_error_first(fit):
     """Three papers raise CorpusTooSmallError (also a ValueError) before anything else is read."""
     papers, _ = planted(n_per=1)
@@ -235,7 +283,8 @@ def test_topic_quality_values_are_in_range(fitted):
     """Coherence, diversity and shares fall in their ranges; every planted topic is scored."""
     papers, _, result, _ = fitted
     q = topic_quality(papers, result)
-    assert (q["n_topics"], q["npmi_topics"], q["outlier_share"]) == (4, 4, 0.0)
+    assert (q["n_topics"], q["npmi_topics"]) == (4, 4)
+    assert q["outlier_share"] == (result.assignments["topic"] == -1).mean() < 0.1
     assert 0 < q["npmi"] <= 1
     assert 0.5 < q["diversity"] <= 1
     assert q["stop_word_share"] == 0.0
@@ -267,3 +316,37 @@ def test_topic_stability_is_the_pairwise_adjusted_rand_index():
     assert got["ari_min"] < 0 < got["ari_mean"] < 1 and got["n_topics_per_seed"] == [3, 3, 2]
     with pytest.raises(ValueError, match="at least two seeds"):
         topic_stability(None, None, seeds=(0,), fit=fake_fit)
+
+
+def test_ward_levels_nest_and_need_no_seed():
+    """Both cuts come from one tree: each topic sits in one area; two runs agree exactly."""
+    from digest_utils.topics.cluster import ward_levels
+
+    emb = np.random.default_rng(3).normal(size=(200, 16))
+    topic, area = ward_levels(emb, 12, 5)
+    assert sorted(set(topic)) == list(range(12)) and sorted(set(area)) == list(range(5))
+    pairs = pd.DataFrame({"topic": topic, "area": area}).drop_duplicates()
+    assert pairs["topic"].is_unique  # one area per topic
+    again = ward_levels(emb, 12, 5)
+    np.testing.assert_array_equal(topic, again[0])
+    np.testing.assert_array_equal(area, again[1])
+
+
+def test_loose_fit_flags_a_paper_far_from_its_topic():
+    """A paper pointing away from its topic's centroid is loose; the tight ones are not."""
+    from digest_utils.topics.cluster import loose_fit
+
+    rng = np.random.default_rng(0)
+    tight = np.array([1.0, 0, 0]) + rng.normal(scale=0.05, size=(30, 3))
+    stray = np.array([[0.2, 1.0, 0.0]])
+    loose = loose_fit(np.vstack([tight, stray]), np.zeros(31, dtype=int))
+    assert loose[-1] and loose[:-1].sum() <= 2
+
+
+def test_default_rules_split_the_planted_blobs_into_pure_topics(fitted):
+    """With the size rules (9 topics for 120 papers), every fine topic holds one planted blob."""
+    papers, emb, _, folder = fitted
+    result = fit_topics(papers, emb, cache_dir=folder / "cache-rules", progress=False)
+    assert result.params["n_topics"] == 9 and len(result.topics) == 9
+    blobs = papers.groupby(result.assignments["assigned_topic"].to_numpy())["theme"].nunique()
+    assert (blobs == 1).all()

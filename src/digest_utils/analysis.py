@@ -110,14 +110,27 @@ class Analysis:
 
     @cached_property
     def topic_themes(self) -> pd.DataFrame:
-        """Each topic with its size, label and the theme most of its papers carry (if any).
+        """Each area and topic with its size, label and the theme most of its papers carry.
 
-        Columns: ``topic``, ``size``, ``label``, ``theme`` (NA when no theme reaches half of
-        the topic's papers) and ``share`` (the largest theme's share), topics largest first.
+        Columns: ``level`` (``"area"`` or ``"topic"``), ``topic``, ``size``, ``label``,
+        ``theme`` (NA when no theme reaches half of its papers) and ``share`` (the largest
+        theme's share); areas first, each level largest first. Papers count in their assigned
+        topic (outliers included).
         """
-        mapping = topic_theme_map(self.topics.assignments, self.flags, self.catalogue.ids)
-        table = self.topics.topics[["topic", "size", "label"]]
-        return table.merge(mapping, on="topic", how="left", validate="one_to_one")
+        placed = self.topics.assignments
+        parts = []
+        for level, column, table in [
+            ("area", "area", self.topics.areas),
+            ("topic", "assigned_topic", self.topics.topics),
+        ]:
+            if table.empty:
+                continue
+            members = placed[["paper_id", column]].rename(columns={column: "topic"})
+            mapping = topic_theme_map(members, self.flags, self.catalogue.ids)
+            rows = table[["topic", "size", "label"]].assign(level=level)
+            parts.append(rows.merge(mapping, on="topic", how="left", validate="one_to_one"))
+        columns = ["level", "topic", "size", "label", "theme", "share"]
+        return pd.concat(parts, ignore_index=True)[columns]
 
     @cached_property
     def themed(self) -> pd.DataFrame:
@@ -135,12 +148,12 @@ class Analysis:
 
     @cached_property
     def points(self) -> pd.DataFrame:
-        """:attr:`themed` joined with each paper's topic and map position (fits the topics).
+        """:attr:`themed` joined with each paper's topic, area and map position (fits the topics).
 
-        Adds ``topic``, ``topic_label``, ``x`` and ``y`` (see
-        :class:`~digest_utils.topics.TopicResult`).
+        Adds ``topic`` (-1 for outliers), ``topic_label``, ``assigned_topic``, ``area``,
+        ``area_label``, ``x`` and ``y`` (see :class:`~digest_utils.topics.TopicResult`).
         """
-        placed = self.topics.assignments[["paper_id", "topic", "topic_label", "x", "y"]]
+        placed = self.topics.assignments
         return self.themed.merge(placed, on="paper_id", how="left", validate="one_to_one")
 
     def examples(self, n: int = 3) -> pd.DataFrame:

@@ -117,17 +117,19 @@ def _analyse(args: argparse.Namespace, papers: pd.DataFrame | None = None) -> An
 
 def _cmd_themes(args: argparse.Namespace) -> int:
     a = _analyse(args)
+    topic_columns = ["topic", "topic_label", "assigned_topic", "area", "area_label"]
     try:
-        placed = a.topics.assignments[["paper_id", "topic", "topic_label"]]
+        placed = a.topics.assignments[["paper_id", *topic_columns]]
         out = a.flags.merge(placed, on="paper_id", how="left", validate="one_to_one")
     except CorpusTooSmallError as exc:
         print(f"note: {exc}; topic columns left empty", file=sys.stderr)
+        empty = {"Int64": pd.array([pd.NA] * len(a.flags), dtype="Int64")}
+        empty["string"] = pd.array([pd.NA] * len(a.flags), dtype="string")
         out = a.flags.assign(
-            topic=pd.array([pd.NA] * len(a.flags), dtype="Int64"),
-            topic_label=pd.array([pd.NA] * len(a.flags), dtype="string"),
+            **{c: empty["string" if c.endswith("label") else "Int64"] for c in topic_columns}
         )
     ids = a.catalogue.ids
-    columns = ["paper_id", "title", *ids, *(f"score_{t}" for t in ids), "topic", "topic_label"]
+    columns = ["paper_id", "title", *ids, *(f"score_{t}" for t in ids), *topic_columns]
     if args.evidence:
         columns += [f"evidence_{t}" for t in ids]
     _emit(out[columns], args.output)
@@ -140,8 +142,10 @@ def _cmd_topics(args: argparse.Namespace) -> int:
     papers = _load_papers(args)
     require_papers(len(papers))  # say so before loading the model and embedding anything
     a = _analyse(args, papers)
-    table = a.topics.topics.merge(a.topic_themes[["topic", "theme"]], on="topic", how="left")
-    _emit(table[["topic", "size", "label", "keywords", "theme"]], args.output)
+    table = a.topics.table().merge(
+        a.topic_themes[["level", "topic", "theme"]], on=["level", "topic"], how="left"
+    )
+    _emit(table[["level", "topic", "size", "label", "keywords", "area", "theme"]], args.output)
     return 0
 
 
@@ -272,7 +276,8 @@ def _add_themes(sub: argparse._SubParsersAction) -> None:
         "themes",
         help="assign named themes (and topics) to each unique paper",
         description="One row per unique paper: paper_id, title, a 0/1 column per theme id, "
-        "score_<id> per theme, topic and topic_label. Writes CSV to stdout without -o.",
+        "score_<id> per theme, topic and topic_label (topic -1: an outlier), assigned_topic "
+        "(outliers reassigned), area and area_label. Writes CSV to stdout without -o.",
     )
     _common(p)
     p.add_argument("--evidence", action="store_true", help="add evidence_<id> columns (why)")
@@ -282,9 +287,10 @@ def _add_themes(sub: argparse._SubParsersAction) -> None:
 def _add_topics(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "topics",
-        help="discover topics with BERTopic and map them to themes",
-        description="One row per discovered topic: topic, size, label, keywords, theme (the "
-        "theme making up at least half the topic's papers, else empty). CSV to stdout without -o.",
+        help="discover broad areas and fine topics and map them to themes",
+        description="One row per broad area, then per fine topic: level (area or topic), "
+        "topic, size, label, keywords, area (a topic's area), theme (the theme making up at "
+        "least half its papers, else empty). CSV to stdout without -o.",
     )
     _common(p)
     p.set_defaults(func=_cmd_topics)

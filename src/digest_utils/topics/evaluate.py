@@ -18,7 +18,8 @@ import pandas as pd
 
 from digest_utils import config
 from digest_utils.embed import paper_texts
-from digest_utils.topics.fit import TopicResult, default_baseline, fit_topics
+from digest_utils.topics.baselines import default_baseline
+from digest_utils.topics.fit import TopicResult, fit_topics
 from digest_utils.topics.labels import vectorizer
 
 __all__ = ["quality_table", "topic_quality", "topic_stability"]

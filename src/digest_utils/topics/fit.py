@@ -1,20 +1,13 @@
-"""Fit topics: BERTopic with seeded UMAP, HDBSCAN and readable labels, cached.
+"""Fit topics at two levels, broad areas and fine topics, with readable labels, cached.
 
-Size-dependent knobs scale with the number of papers ``n`` (checked on the 252 seed papers,
-where these gave the most stable topics; see ``benchmarks/eval_topics.py``):
+The papers are clustered by :mod:`~digest_utils.topics.cluster` (one Ward tree of the
+embeddings cut twice, sizes set by rules of the corpus size, no random step); keywords come
+from BERTopic's c-TF-IDF re-ranked by KeyBERTInspired over the given clusters
+(:func:`~digest_utils.topics.labels.extract_keywords`); a label joins three distinct keywords
+(:func:`~digest_utils.topics.labels.topic_labels`). A seeded 2-D UMAP gives a document map.
 
-* UMAP to 5-D, cosine, ``n_neighbors = clip(round(sqrt(n)), 15, 50)``, seeded;
-* HDBSCAN ``min_cluster_size = max(5, round(sqrt(n) / 2))`` (8 at 252 papers, 50 at 10,000 as
-  BERTopic's FAQ advises; topics grow like sqrt(n)), ``min_samples`` half that;
-* keywords: c-TF-IDF over unigrams and bigrams without English stop words (the
-  :func:`~digest_utils.topics.labels.vectorizer`; a term must occur in
-  ``max(2, round(n / 1000))`` papers) re-ranked by KeyBERTInspired; a label joins three
-  distinct ones (:func:`~digest_utils.topics.labels.topic_labels`);
-* outliers join the nearest topic centroid (``reduce_outliers``), then ``update_topics``.
-
-A second seeded UMAP (2-D) gives a document map. Results are cached in ``cache_dir()/topics/``
-keyed by embeddings, texts, settings, seed and library versions; a warm call imports neither
-bertopic, umap nor hdbscan.
+Results are cached in ``cache_dir()/topics/`` keyed by embeddings, texts, settings, seed and
+library versions; a warm call imports neither bertopic, umap nor scipy's clustering.
 """
 
 from __future__ import annotations
@@ -24,7 +17,7 @@ import json
 import logging
 import pickle
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from importlib.metadata import version
@@ -35,44 +28,74 @@ import pandas as pd
 
 from digest_utils import config
 from digest_utils._util import atomic_write, require_columns
-from digest_utils.embed import embed_texts, model_id, paper_texts
+from digest_utils.embed import model_id, paper_texts
 from digest_utils.errors import CorpusTooSmallError, DigestError
-from digest_utils.topics.labels import topic_labels, vectorizer
+from digest_utils.topics.cluster import loose_fit, n_areas_for, n_topics_for, unit, ward_levels
+from digest_utils.topics.labels import extract_keywords, topic_labels
 
-__all__ = [
-    "TopicResult",
-    "default_baseline",
-    "fit_topics",
-    "require_papers",
-    "topic_vectors",
-]
+__all__ = ["Clusters", "TopicResult", "fit_topics", "require_papers", "topic_vectors"]
 
-_PIPELINE_VERSION = 1  # bump when the pipeline changes, so cached results are recomputed
-_LIBRARIES = ("bertopic", "umap-learn", "hdbscan", "scikit-learn", "numpy", "numba")
+_PIPELINE_VERSION = 2  # bump when the pipeline changes, so cached results are recomputed
+_LIBRARIES = ("bertopic", "umap-learn", "hdbscan", "scikit-learn", "scipy", "numpy", "numba")
+_TABLE_COLUMNS = ["topic", "level", "size", "label", "keywords", "representative", "cohesion"]
 
 
 @dataclass(frozen=True, eq=False)
 class TopicResult:
-    """Topics of one corpus.
+    """Topics of one corpus, at two levels.
 
     Attributes:
         assignments: One row per paper, in input order: ``paper_id`` (string), ``topic``
-            (int64, -1 only for papers left outside every topic), ``topic_label`` (string),
-            ``x``, ``y`` (float64, seeded 2-D UMAP layout for a document map).
-        topics: One row per topic, largest first: ``topic`` (int64, 0..k-1), ``size`` (int64),
-            ``label`` (string, e.g. ``"text-to-image generation / multimodal generative"``),
-            ``keywords`` (list of up to 10 str), ``representative`` (string, ``paper_id`` of
-            the paper nearest the centroid), ``cohesion`` (float64, mean cosine similarity of
-            the topic's papers to its centroid).
+            (int64, -1 for an outlier: a paper that fits its topic loosely, before
+            reassignment), ``topic_label`` (string, ``"outliers"`` for -1),
+            ``assigned_topic`` (int64, the topic after reassignment: every paper has one),
+            ``area`` (int64, the broad area; -1 when the method has none), ``area_label``
+            (string), ``x``, ``y`` (float64, seeded 2-D UMAP layout for a document map).
+        topics: Fine topics, largest first: ``topic`` (int64, 0..k-1), ``level``
+            (``"topic"``), ``size`` (int64, papers assigned, outliers included), ``label``
+            (string, e.g. ``"text-to-image generation / multimodal generative"``), ``keywords``
+            (list of up to 10 str), ``representative`` (string, ``paper_id`` of the paper
+            nearest the centroid), ``cohesion`` (float64, mean cosine similarity of the
+            topic's papers to its centroid) and ``area`` (int64, the area holding it).
         vectors: float32 ``(n_topics, dim)`` unit-length topic centroids, rows aligned with
             ``topics`` (for a dendrogram).
         params: The resolved settings the result was computed with.
+        areas: Broad areas, largest first, with the columns of ``topics`` (``level`` is
+            ``"area"``) and ``n_topics`` (int64) instead of ``area``; empty when the method
+            has no areas.
     """
 
     assignments: pd.DataFrame
     topics: pd.DataFrame
     vectors: np.ndarray
     params: dict = field(default_factory=dict)
+    areas: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+    def table(self) -> pd.DataFrame:
+        """Both levels in one frame: areas first, then fine topics (``level`` tells them apart)."""
+        return pd.concat([self.areas, self.topics], ignore_index=True)
+
+
+@dataclass(frozen=True)
+class Clusters:
+    """What a clustering method returns, before packaging into a :class:`TopicResult`.
+
+    Attributes:
+        assigned: int per paper: its topic after any reassignment (-1 only for a method that
+            keeps outliers).
+        outlier: bool per paper: outside every topic before reassignment.
+        keywords: Topic -> keywords, best first.
+        layout: ``(n, 2)`` map positions (NaN when the method draws none).
+        area: int per paper: its broad area, or ``None``.
+        area_keywords: Area -> keywords, or ``None``.
+    """
+
+    assigned: np.ndarray
+    outlier: np.ndarray
+    keywords: dict[int, list[str]]
+    layout: np.ndarray
+    area: np.ndarray | None = None
+    area_keywords: dict[int, list[str]] | None = None
 
 
 def fit_topics(
@@ -80,18 +103,21 @@ def fit_topics(
     embeddings: np.ndarray,
     *,
     seed: int = config.RANDOM_SEED,
-    min_topic_size: int | None = None,
+    n_topics: int | None = None,
+    n_areas: int | None = None,
     model: str | None = None,
     cache_dir: str | Path | None = None,
     progress: bool = True,
 ) -> TopicResult:
-    """Find the topics of a corpus with BERTopic set up for 10^2 to 10^4+ abstracts.
+    """Find broad areas and fine topics of a corpus, sized by rules of its size.
 
     Args:
         papers: ``paper_id``, ``title`` and ``abstract`` per paper (e.g. from ``dedupe``).
         embeddings: ``(len(papers), dim)`` embeddings aligned with ``papers`` (``embed_papers``).
-        seed: Seed of the UMAP runs and keyword sampling (default ``config.RANDOM_SEED``).
-        min_topic_size: Smallest topic HDBSCAN may form (default ``max(5, round(sqrt(n)/2))``).
+        seed: Seed of the map layout (UMAP) and of keyword sampling (default
+            ``config.RANDOM_SEED``); the clusters themselves involve no random step.
+        n_topics: Fine topics (default :func:`~digest_utils.topics.cluster.n_topics_for`).
+        n_areas: Broad areas (default :func:`~digest_utils.topics.cluster.n_areas_for`).
         model: Model that embeds candidate keywords for the labels: the one that made
             ``embeddings`` (default ``config.DEFAULT_MODEL``, local).
         cache_dir: Cache folder (default ``config.cache_dir()``): the result goes to
@@ -103,34 +129,16 @@ def fit_topics(
 
     Raises:
         CorpusTooSmallError: Fewer than ``config.MIN_PAPERS`` papers.
-        DigestError: A column is missing, or ``embeddings`` has not one row per paper.
+        DigestError: A column is missing, ``embeddings`` has not one row per paper, or
+            ``n_topics``/``n_areas`` is out of range.
 
     Example:
         >>> result = fit_topics(papers, embed_papers(papers))  # doctest: +SKIP
-        >>> result.topics[["topic", "size", "label"]]  # doctest: +SKIP
+        >>> result.table()[["level", "topic", "size", "label"]]  # doctest: +SKIP
     """
-    _check(papers, embeddings)
-    params = _settings(len(papers), seed=seed, min_topic_size=min_topic_size, model=model)
-    return _cached(papers, embeddings, params, _fit_tuned, cache_dir, progress)
-
-
-def default_baseline(
-    papers: pd.DataFrame,
-    embeddings: np.ndarray,
-    *,
-    seed: int = config.RANDOM_SEED,
-    cache_dir: str | Path | None = None,
-    progress: bool = True,
-) -> TopicResult:
-    """Fit BERTopic with its default settings, only UMAP seeded, as a point of comparison.
-
-    No stop words, unigrams, ``min_topic_size=10``, outliers kept, plain c-TF-IDF keywords
-    (labels such as ``"the / and / to"``). Arguments, cache and errors as in :func:`fit_topics`;
-    ``x`` and ``y`` are NaN.
-    """
-    _check(papers, embeddings)
-    params = {"method": "bertopic-default", "seed": int(seed), "n_neighbors": 15}
-    return _cached(papers, embeddings, params, _fit_default, cache_dir, progress)
+    check_input(papers, embeddings)
+    params = _settings(len(papers), seed=seed, n_topics=n_topics, n_areas=n_areas, model=model)
+    return cached_fit(papers, embeddings, params, _fit_ward, cache_dir, progress)
 
 
 def require_papers(n_papers: int) -> None:
@@ -143,7 +151,8 @@ def require_papers(n_papers: int) -> None:
         raise CorpusTooSmallError(n_papers=n_papers, needed=config.MIN_PAPERS)
 
 
-def _check(papers: pd.DataFrame, embeddings: np.ndarray) -> None:
+def check_input(papers: pd.DataFrame, embeddings: np.ndarray) -> None:
+    """Check the corpus size, the columns and that there is one embedding row per paper."""
     require_papers(len(papers))
     require_columns(papers, ["paper_id", "title", "abstract"], where="fit_topics: papers")
     if np.ndim(embeddings) != 2 or len(embeddings) != len(papers):
@@ -151,18 +160,31 @@ def _check(papers: pd.DataFrame, embeddings: np.ndarray) -> None:
         raise DigestError(f"expected one embedding row per paper ({len(papers)}), got {shape}")
 
 
-def _settings(n: int, *, seed: int, min_topic_size: int | None, model: str | None) -> dict:
-    """Resolve the size-dependent settings of :func:`fit_topics` (see the module docstring)."""
-    size = min_topic_size if min_topic_size is not None else max(5, round(np.sqrt(n) / 2))
+def _settings(
+    n: int, *, seed: int, n_topics: int | None, n_areas: int | None, model: str | None
+) -> dict:
+    """Resolve the size-dependent settings of :func:`fit_topics`."""
+    topics = n_topics_for(n) if n_topics is None else n_topics
+    areas = n_areas_for(topics) if n_areas is None else n_areas
+    if not 1 <= areas <= topics <= n:
+        raise DigestError(
+            f"expected 1 <= n_areas <= n_topics <= papers ({n}), got n_topics={topics}, "
+            f"n_areas={areas}"
+        )
     return {
-        "method": "tuned",
+        "method": "ward",
         "seed": int(seed),
-        "min_topic_size": int(size),
-        "min_samples": int(max(2, size // 2)),
-        "n_neighbors": int(min(n - 1, np.clip(round(np.sqrt(n)), 15, 50))),
+        "n_topics": int(topics),
+        "n_areas": int(areas),
+        "n_neighbors": map_neighbors(n),
         "min_df": int(max(2, round(n / 1000))),
         "model": model_id(model),
     }
+
+
+def map_neighbors(n: int) -> int:
+    """UMAP neighbours of the 2-D map: ``clip(round(sqrt(n)), 15, 50)``, below ``n``."""
+    return int(min(n - 1, np.clip(round(np.sqrt(n)), 15, 50)))
 
 
 def _cache_key(papers: pd.DataFrame, embeddings: np.ndarray, params: dict) -> str:
@@ -176,21 +198,33 @@ def _cache_key(papers: pd.DataFrame, embeddings: np.ndarray, params: dict) -> st
     return h.hexdigest()[:24]
 
 
-def _cached(papers, embeddings, params, compute, cache_dir, progress) -> TopicResult:
-    """Load the result from the cache, or compute and store it (atomically)."""
+#: A clustering method: ``(papers, embeddings, params, cache_root, progress) -> Clusters``.
+Method = Callable[[pd.DataFrame, np.ndarray, dict, Path, bool], Clusters]
+
+
+def cached_fit(
+    papers: pd.DataFrame,
+    embeddings: np.ndarray,
+    params: dict,
+    method: Method,
+    cache_dir: str | Path | None,
+    progress: bool,
+) -> TopicResult:
+    """Load the result from the cache, or run ``method``, package and store it (atomically)."""
     embeddings = np.asarray(embeddings)
     root = Path(cache_dir) if cache_dir else config.cache_dir()
     path = root / "topics" / f"{_cache_key(papers, embeddings, params)}.pkl"
     if path.exists():
         return pickle.loads(path.read_bytes())
-    topics, keywords, layout = compute(papers, embeddings, params, root, progress)
-    result = _package(papers, embeddings, topics, keywords, layout, params)
+    result = _package(
+        papers, embeddings, method(papers, embeddings, params, root, progress), params
+    )
     atomic_write(path, pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
     return result
 
 
 @contextmanager
-def _quiet() -> Iterator[None]:
+def quiet() -> Iterator[None]:
     """Mute BERTopic's logger and the fit's warnings (umap's ImportWarning), only meanwhile."""
     logger = logging.getLogger("BERTopic")
     disabled, logger.disabled = logger.disabled, True
@@ -202,7 +236,8 @@ def _quiet() -> Iterator[None]:
         logger.disabled = disabled
 
 
-def _umap(params: dict, n_components: int, min_dist: float):
+def umap_model(params: dict, n_components: int, min_dist: float):
+    """A seeded cosine UMAP with the settings' ``n_neighbors``."""
     from umap import UMAP
 
     # n_jobs=1 is what random_state implies anyway; saying so avoids umap's warning.
@@ -211,95 +246,88 @@ def _umap(params: dict, n_components: int, min_dist: float):
     return UMAP(n_components=n_components, **kwargs)
 
 
-def _fit_tuned(papers, embeddings, params, cache_root: Path, progress: bool):
+def _fit_ward(
+    papers: pd.DataFrame, embeddings: np.ndarray, params: dict, cache_root: Path, progress: bool
+) -> Clusters:
     from tqdm import tqdm
 
-    bar = tqdm(total=3, desc="topics", unit="step", disable=not progress)
-    with _quiet():
-        from bertopic import BERTopic
-        from bertopic.backend import BaseEmbedder
-        from bertopic.representation import KeyBERTInspired
-        from bertopic.vectorizers import ClassTfidfTransformer
-        from hdbscan import HDBSCAN
-
-        class CachedEmbedder(BaseEmbedder):
-            """Embeds candidate keywords (and documents) through the embedding cache."""
-
-            def embed(self, documents, verbose=False):
-                kwargs = {"model": params["model"], "cache_dir": cache_root, "progress": False}
-                return embed_texts(list(documents), **kwargs)
-
-        docs = paper_texts(papers)
-        vocabulary = vectorizer(min_df=params["min_df"]).fit(docs).get_feature_names_out()
-
-        def parts() -> dict:  # fresh objects for fit_transform and for update_topics
-            return {
-                "vectorizer_model": vectorizer(vocabulary=vocabulary),
-                "ctfidf_model": ClassTfidfTransformer(reduce_frequent_words=True),
-                "representation_model": KeyBERTInspired(random_state=params["seed"]),
-                "top_n_words": 10,
-            }
-
-        topic_model = BERTopic(
-            embedding_model=CachedEmbedder(),
-            umap_model=_umap(params, n_components=5, min_dist=0.0),
-            hdbscan_model=HDBSCAN(
-                params["min_topic_size"], params["min_samples"], prediction_data=True
-            ),
-            **parts(),
-        )
-        topics, _ = topic_model.fit_transform(docs, embeddings)
+    docs = paper_texts(papers)
+    kw = {"seed": params["seed"], "model": params["model"], "cache_root": cache_root}
+    kw["min_df"] = params["min_df"]
+    with tqdm(total=4, desc="topics", unit="step", disable=not progress) as bar, quiet():
+        topic, area = ward_levels(embeddings, params["n_topics"], params["n_areas"])
         bar.update()
-        if -1 in topics:
-            if set(topics) == {-1}:  # no cluster at all: the corpus is one topic
-                topics = [0] * len(docs)
-            else:
-                kwargs = {"strategy": "embeddings", "embeddings": embeddings}
-                topics = topic_model.reduce_outliers(docs, topics, **kwargs)
-            topic_model.update_topics(docs, topics=topics, **parts())
+        keywords = extract_keywords(docs, topic, embeddings, **kw)
         bar.update()
-        layout = _umap(params, n_components=2, min_dist=0.1).fit_transform(embeddings)
+        area_keywords = extract_keywords(docs, area, embeddings, **kw)
         bar.update()
-    bar.close()
-    keywords = {t: [w for w, _ in topic_model.get_topic(t) or []] for t in set(topics)}
-    return np.asarray(topics), keywords, layout
+        layout = umap_model(params, n_components=2, min_dist=0.1).fit_transform(embeddings)
+        bar.update()
+    outlier = loose_fit(embeddings, topic)
+    return Clusters(topic, outlier, keywords, layout, area, area_keywords)
 
 
-def _fit_default(papers, embeddings, params, cache_root: Path, progress: bool):
-    with _quiet():
-        from bertopic import BERTopic
-
-        topic_model = BERTopic(umap_model=_umap(params, n_components=5, min_dist=0.0))
-        topics, _ = topic_model.fit_transform(paper_texts(papers), embeddings)
-    keywords = {t: [w for w, _ in topic_model.get_topic(t) or []] for t in set(topics)}
-    return np.asarray(topics), keywords, np.full((len(papers), 2), np.nan)
-
-
-def _package(papers, embeddings, topics, keywords, layout, params) -> TopicResult:
-    """Build the result; topics are renumbered by size, largest first (outliers stay -1)."""
-    ids, sizes = np.unique(topics[topics >= 0], return_counts=True)
+def _by_size(labels: np.ndarray) -> dict[int, int]:
+    """Old label -> new label, largest cluster first (ties by old label); -1 stays -1."""
+    ids, sizes = np.unique(labels[labels >= 0], return_counts=True)
     order = ids[np.lexsort((ids, -sizes))].tolist()
-    renumber = {old: new for new, old in enumerate(order)} | {-1: -1}
-    topic = np.array([renumber[int(t)] for t in topics], dtype=np.int64)
-    unit = embeddings / np.linalg.norm(embeddings, axis=1, keepdims=True)
+    return {old: new for new, old in enumerate(order)} | {-1: -1}
+
+
+def _level_table(
+    x: np.ndarray, labels: np.ndarray, keywords: dict[int, list[str]], pids, level: str
+) -> tuple[pd.DataFrame, np.ndarray]:
+    """One row per cluster of ``labels`` (already 0..k-1 by size) and the unit centroids."""
+    k = int(labels.max()) + 1 if (labels >= 0).any() else 0
+    rows, vectors = [], np.zeros((k, x.shape[1]), dtype=np.float32)
+    for t in range(k):
+        members = np.flatnonzero(labels == t)
+        centroid = x[members].mean(axis=0)
+        vectors[t] = centroid / np.linalg.norm(centroid)
+        sims = x[members] @ vectors[t]
+        rows.append(
+            (t, level, len(members), keywords[t][:10], pids[members[sims.argmax()]], sims.mean())
+        )
+    table = pd.DataFrame(rows, columns=[c for c in _TABLE_COLUMNS if c != "label"])
+    table.insert(3, "label", topic_labels(list(table["keywords"])))
+    dtypes = {"topic": "int64", "level": "string", "size": "int64", "label": "string"}
+    return table.astype(dtypes | {"representative": "string", "cohesion": "float64"}), vectors
+
+
+def _renumbered(labels: np.ndarray, keywords: dict[int, list[str]]):
+    mapping = _by_size(labels)
+    new = np.array([mapping[int(t)] for t in labels], dtype=np.int64)
+    return new, {mapping[t]: words for t, words in keywords.items() if t in mapping}
+
+
+def _package(papers, embeddings, fit: Clusters, params) -> TopicResult:
+    """Build the result; clusters are renumbered by size, largest first (outliers stay -1)."""
+    x = unit(embeddings)
     pids = pd.array(papers["paper_id"], dtype="string")
-    rows, vectors = [], np.zeros((len(order), embeddings.shape[1]), dtype=np.float32)
-    for new, old in enumerate(order):
-        members = np.flatnonzero(topic == new)
-        centroid = unit[members].mean(axis=0)
-        vectors[new] = centroid / np.linalg.norm(centroid)
-        sims = unit[members] @ vectors[new]
-        near = pids[members[sims.argmax()]]
-        rows.append((new, len(members), keywords[old][:10], near, sims.mean()))
-    table = pd.DataFrame(rows, columns=["topic", "size", "keywords", "representative", "cohesion"])
-    table.insert(2, "label", topic_labels(list(table["keywords"])))
-    dtypes = {"topic": "int64", "size": "int64", "label": "string", "representative": "string"}
-    table = table.astype(dtypes | {"cohesion": "float64"})
+    assigned, keywords = _renumbered(np.asarray(fit.assigned), fit.keywords)
+    table, vectors = _level_table(x, assigned, keywords, pids, "topic")
+    topic = np.where(np.asarray(fit.outlier), -1, assigned)
     labels = dict(zip(table["topic"], table["label"], strict=True)) | {-1: "outliers"}
     assignments = pd.DataFrame({"paper_id": pids, "topic": topic})
     assignments["topic_label"] = pd.array([labels[t] for t in topic], dtype="string")
-    assignments[["x", "y"]] = np.asarray(layout, dtype="float64")
-    return TopicResult(assignments, table, vectors, dict(params, n_papers=len(papers)))
+    assignments["assigned_topic"] = assigned
+    areas = pd.DataFrame(columns=[*_TABLE_COLUMNS, "n_topics"])
+    area = np.full(len(pids), -1, dtype=np.int64)
+    area_labels: dict[int, str] = {-1: "no area"}
+    if fit.area is not None and fit.area_keywords is not None:
+        area, area_keywords = _renumbered(np.asarray(fit.area), fit.area_keywords)
+        areas, _ = _level_table(x, area, area_keywords, pids, "area")
+        area_labels |= dict(zip(areas["topic"], areas["label"], strict=True))
+    holder = pd.Series(area).groupby(assigned).agg(lambda a: a.value_counts().index[0])
+    table["area"] = table["topic"].map(holder).astype("int64")
+    if len(areas):
+        areas["n_topics"] = (
+            areas["topic"].map(table.groupby("area").size()).fillna(0).astype("int64")
+        )
+    assignments["area"] = area
+    assignments["area_label"] = pd.array([area_labels[int(a)] for a in area], dtype="string")
+    assignments[["x", "y"]] = np.asarray(fit.layout, dtype="float64")
+    return TopicResult(assignments, table, vectors, dict(params, n_papers=len(papers)), areas)
 
 
 def topic_vectors(result: TopicResult) -> pd.DataFrame:

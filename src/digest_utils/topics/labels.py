@@ -1,4 +1,4 @@
-"""Topic keywords and labels: the shared vectorizer and readable, distinct labels.
+"""Topic keywords and labels: the shared vectorizer, keyword extraction, distinct labels.
 
 :func:`vectorizer` is the one tokenisation of the topic stage: the keywords of
 :func:`~digest_utils.topics.fit.fit_topics` and the coherence of
@@ -8,9 +8,12 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
-__all__ = ["TOKENS", "topic_labels", "vectorizer"]
+import numpy as np
+
+__all__ = ["TOKENS", "extract_keywords", "topic_labels", "vectorizer"]
 
 #: Words of 2+ characters; a hyphenated word such as "vision-language" stays whole.
 TOKENS = r"(?u)\b\w[\w-]*\w\b"
@@ -59,3 +62,66 @@ def topic_labels(keyword_lists: list[list[str]], n_terms: int = 3) -> list[str]:
                 break
         labels.append(" / ".join(taken or keywords[:1]))
     return labels
+
+
+def extract_keywords(
+    docs: list[str],
+    labels: np.ndarray,
+    embeddings: np.ndarray,
+    *,
+    seed: int,
+    model: str,
+    cache_root: Path,
+    min_df: int,
+) -> dict[int, list[str]]:
+    """Top keywords of each cluster of ``labels``: BERTopic's c-TF-IDF and KeyBERTInspired.
+
+    The clusters are given (BERTopic's "manual topic modeling": no dimensionality reduction,
+    no clustering of its own). Candidate keywords are the :func:`vectorizer`'s unigrams and
+    bigrams occurring in at least ``min_df`` papers; KeyBERTInspired re-ranks them by their
+    embedding's similarity to the cluster, through the embedding cache.
+
+    Args:
+        docs: One text per paper.
+        labels: One int cluster per paper (-1 papers are left out).
+        embeddings: Paper embeddings, rows aligned with ``docs``.
+        seed: Seed of KeyBERTInspired's sampling of representative papers.
+        model: Embedding model id for candidate keywords (the one that made ``embeddings``).
+        cache_root: Cache folder for keyword embeddings.
+        min_df: Fewest papers a candidate keyword must occur in.
+
+    Returns:
+        Cluster -> up to 10 keywords, best first.
+    """
+    from bertopic import BERTopic
+    from bertopic.backend import BaseEmbedder
+    from bertopic.cluster import BaseCluster
+    from bertopic.dimensionality import BaseDimensionalityReduction
+    from bertopic.representation import KeyBERTInspired
+    from bertopic.vectorizers import ClassTfidfTransformer
+
+    from digest_utils.embed import embed_texts
+
+    class CachedEmbedder(BaseEmbedder):
+        """Embeds candidate keywords through the embedding cache."""
+
+        def embed(self, documents, verbose=False):
+            return embed_texts(list(documents), model=model, cache_dir=cache_root, progress=False)
+
+    keep = np.flatnonzero(np.asarray(labels) >= 0)
+    kept_docs = [docs[i] for i in keep]
+    vocabulary = vectorizer(min_df=min(min_df, len(keep))).fit(kept_docs).get_feature_names_out()
+    topic_model = BERTopic(
+        embedding_model=CachedEmbedder(),
+        umap_model=BaseDimensionalityReduction(),
+        hdbscan_model=BaseCluster(),
+        vectorizer_model=vectorizer(vocabulary=vocabulary),
+        ctfidf_model=ClassTfidfTransformer(reduce_frequent_words=True),
+        representation_model=KeyBERTInspired(random_state=seed),
+        top_n_words=10,
+    )
+    ours = np.asarray(labels)[keep]
+    topic_model.fit_transform(kept_docs, np.asarray(embeddings)[keep], y=ours)
+    # BERTopic renumbers clusters by size: map each of ours to its id through a member paper
+    theirs = dict(zip(ours.tolist(), topic_model.topics_, strict=True))
+    return {t: [w for w, _ in topic_model.get_topic(theirs[t]) or []] for t in sorted(theirs)}
