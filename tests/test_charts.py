@@ -19,6 +19,7 @@ from digest_utils.charts import (
     theme_upset,
     themes_per_digest,
     timeline,
+    topic_areas,
     topic_hierarchy,
     topic_keywords,
 )
@@ -345,6 +346,36 @@ def test_topic_charts_with_no_rows_explain_instead_of_failing():
     assert annotations(topic_keywords(TOPICS.iloc[:0])) == ["No topic with keywords to show."]
 
 
+AREAS = pd.DataFrame(
+    {
+        "level": ["area", "area", "topic", "topic", "topic"],
+        "topic": [0, 1, 0, 1, 2],
+        "size": [7, 3, 4, 3, 3],
+        "label": ["vision", "language", "clip", "vit", "llm"],
+        "area": [np.nan, np.nan, 0, 0, 1],
+    }
+)
+
+
+def test_topic_areas_nests_topics_in_their_area_with_sizes():
+    """Each topic's parent is its area; areas are roots; box values are paper counts."""
+    trace = topic_areas(AREAS).to_dict()["data"][0]
+    assert trace["type"] == "treemap" and trace["branchvalues"] == "total"
+    parent = dict(zip(trace["ids"], trace["parents"], strict=True))
+    assert parent == {
+        "area 0": "",
+        "area 1": "",
+        "topic 0": "area 0",
+        "topic 1": "area 0",
+        "topic 2": "area 1",
+    }
+    assert list(trace["values"]) == [7, 3, 4, 3, 3]
+    colors = dict(zip(trace["ids"], trace["marker"]["colors"], strict=True))
+    assert colors["topic 1"] == colors["area 0"] != colors["area 1"] == colors["topic 2"]
+    no_areas = topic_areas(AREAS[AREAS["level"] == "topic"])
+    assert "without broad areas" in annotations(no_areas)[0]
+
+
 def all_figures():
     return [
         theme_sizes(FLAGS, NAMES),
@@ -353,6 +384,7 @@ def all_figures():
         paper_map(POINTS),
         topic_keywords(TOPICS),
         topic_hierarchy(VECTORS),
+        topic_areas(AREAS),
         themes_per_digest(FLAGS, NAMES),
         timeline(FLAGS, NAMES),
     ]
@@ -382,6 +414,7 @@ def test_public_api_is_listed():
         "paper_map",
         "topic_keywords",
         "topic_hierarchy",
+        "topic_areas",
         "themes_per_digest",
         "timeline",
     }

@@ -17,6 +17,7 @@ from digest_utils._util import require_columns
 
 if TYPE_CHECKING:
     from digest_utils.analysis import Analysis
+    from digest_utils.topics import TopicResult
 
 __all__ = [
     "corpus",
@@ -84,24 +85,24 @@ def shared(papers: pd.DataFrame) -> str:
     )
 
 
-def topic_sizes(topics: pd.DataFrame, assignments: pd.DataFrame) -> str:
-    """How many topics, how big the largest and smallest are, and how many outliers.
-
-    Args:
-        topics: ``TopicResult.topics`` (``size``, ``label``), largest first.
-        assignments: ``TopicResult.assignments`` (``topic``).
-    """
-    require_columns(topics, ["size", "label"], where="topic_sizes: topics")
-    n = len(assignments)
-    if topics.empty:
+def topic_sizes(result: TopicResult) -> str:
+    """The largest area and topic, and how many papers fit their topic loosely (outliers)."""
+    n = len(result.assignments)
+    if result.topics.empty:
         return f"no topic found among {n} papers"
-    big, small = topics.iloc[0], topics.iloc[-1]
-    outliers = int((assignments["topic"] == -1).sum())
-    return (
-        f"{len(topics)} topics over {n} papers; the largest, '{big['label']}', holds "
-        f"{int(big['size'])} ({_pct(big['size'], n)}), the smallest {int(small['size'])}; "
-        f"{outliers} papers ({_pct(outliers, n)}) in no topic"
+    big = result.topics.iloc[0]
+    text = (
+        f"the largest of {len(result.topics)} topics, '{big['label']}', holds "
+        f"{int(big['size'])} papers ({_pct(big['size'], n)})"
     )
+    if len(result.areas):
+        area = result.areas.iloc[0]
+        text += (
+            f"; the largest of {len(result.areas)} areas, '{area['label']}', "
+            f"{int(area['size'])} ({_pct(area['size'], n)})"
+        )
+    outliers = int((result.assignments["topic"] == -1).sum())
+    return f"{text}; {outliers} papers ({_pct(outliers, n)}) fit their topic loosely (outliers)"
 
 
 def topic_quality(table: pd.DataFrame) -> str:
@@ -155,8 +156,10 @@ def overlaps(flags: pd.DataFrame, names: Mapping[str, str]) -> str:
 
 
 def topic_themes(table: pd.DataFrame, names: Mapping[str, str]) -> str:
-    """How many topics are mostly one theme (``Analysis.topic_themes``)."""
+    """How many fine topics are mostly one theme (``Analysis.topic_themes``)."""
     require_columns(table, ["label", "theme", "share"], where="topic_themes: table")
+    if "level" in table:
+        table = table[table["level"] == "topic"]
     named = table[table["theme"].notna()]
     if named.empty:
         return f"none of the {len(table)} topics is mostly one theme"
@@ -195,14 +198,20 @@ def dated(themed: pd.DataFrame) -> str:
     return f"{n_dated} of {len(themed)} papers have a full publication date"
 
 
-def covered(assignments: pd.DataFrame) -> str:
-    """How many papers are in a topic (after outliers are reassigned).
+def covered(result: TopicResult) -> str:
+    """How many papers, topics and areas: every paper has an assigned topic and an area.
 
     Example:
-        ``"252 papers, 252 of them in a topic"``
+        ``"252 papers, each in one of 13 topics within 6 broad areas"``
     """
-    require_columns(assignments, ["topic"], where="covered: assignments")
-    return f"{len(assignments)} papers, {int((assignments['topic'] >= 0).sum())} of them in a topic"
+    a = result.assignments
+    require_columns(a, ["assigned_topic", "area"], where="covered: assignments")
+    placed = int(((a["assigned_topic"] >= 0) & (a["area"] >= 0)).sum())
+    each = "each" if placed == len(a) else f"{placed} of them"
+    return (
+        f"{len(a)} papers, {each} in one of {len(result.topics)} topics within "
+        f"{len(result.areas)} broad areas"
+    )
 
 
 def corpus_findings(entries: pd.DataFrame, papers: pd.DataFrame) -> str:
@@ -223,10 +232,7 @@ def findings(analysis: Analysis, about: Literal["topics", "themes", "trends"]) -
     """
     a, names = analysis, analysis.catalogue.names
     lines = {
-        "topics": lambda: [
-            topic_sizes(a.topics.topics, a.topics.assignments),
-            topic_themes(a.topic_themes, names),
-        ],
+        "topics": lambda: [topic_sizes(a.topics), topic_themes(a.topic_themes, names)],
         "themes": lambda: [theme_sizes(a.flags, names), overlaps(a.flags, names)],
         "trends": lambda: [per_digest(a.themed, names), dated(a.themed)],
     }[about]()

@@ -7,7 +7,7 @@ validates the columns it needs, and returns an unshown
 so they look the same whatever ``plotly.io.templates.default`` is, and ``fig.to_dict()`` holds no
 random ids or timestamps. Empty inputs give a figure with an explanatory annotation.
 The figures live in three modules, re-exported here: ``themes`` (sizes, UpSet, co-occurrence),
-``topics`` (paper map, keywords, hierarchy) and ``trends`` (themes per digest, timeline).
+``topics`` (paper map, keywords, hierarchy, areas) and ``trends`` (themes per digest, timeline).
 
 Inputs:
 
@@ -22,7 +22,7 @@ Inputs:
 
 from digest_utils.charts._base import STYLE, theme_colors
 from digest_utils.charts.themes import theme_cooccurrence, theme_sizes, theme_upset
-from digest_utils.charts.topics import paper_map, topic_hierarchy, topic_keywords
+from digest_utils.charts.topics import paper_map, topic_areas, topic_hierarchy, topic_keywords
 from digest_utils.charts.trends import themes_per_digest, timeline
 
 __all__ = [
@@ -34,6 +34,7 @@ __all__ = [
     "theme_upset",
     "themes_per_digest",
     "timeline",
+    "topic_areas",
     "topic_hierarchy",
     "topic_keywords",
 ]

@@ -225,3 +225,41 @@ def topic_hierarchy(topic_vectors: pd.DataFrame) -> go.Figure:
     )
     fig.update_xaxes(title="cosine distance (average linkage)", rangemode="tozero")
     return _styled(fig, f"{title}: {len(labels)} topics", height=140 + 26 * len(labels))
+
+
+def topic_areas(table: pd.DataFrame) -> go.Figure:
+    """Treemap of broad areas and the fine topics inside them, sized by papers.
+
+    Args:
+        table: Both levels, as ``TopicResult.table()``: ``level`` (``"area"`` or ``"topic"``),
+            ``topic``, ``size``, ``label``, and for topic rows ``area`` (the area holding it).
+
+    Raises:
+        DigestError: A required column is missing.
+    """
+    _require(table, ["level", "topic", "size", "label", "area"], name="table", fn="topic_areas")
+    title = "Broad areas and their topics"
+    areas = table[table["level"] == "area"]
+    topics = table[table["level"] == "topic"]
+    if areas.empty or topics.empty:
+        return _message(title, "No areas to show: the topics were fitted without broad areas.")
+    palette = STYLE["palette"]
+    color = {int(a): palette[i % len(palette)] for i, a in enumerate(areas["topic"])}
+    ids = [f"area {int(a)}" for a in areas["topic"]] + [f"topic {int(t)}" for t in topics["topic"]]
+    parents = [""] * len(areas) + [f"area {int(a)}" for a in topics["area"]]
+    fig = go.Figure(
+        go.Treemap(
+            ids=ids,
+            labels=[*areas["label"].astype(str), *topics["label"].astype(str)],
+            parents=parents,
+            values=[*areas["size"].astype(int), *topics["size"].astype(int)],
+            branchvalues="total",
+            marker={"colors": [color[int(a)] for a in [*areas["topic"], *topics["area"]]]},
+            texttemplate="%{label}<br>%{value} papers",
+            hovertemplate="%{label}: %{value} papers (%{percentRoot:.0%})<extra></extra>",
+            sort=False,
+        )
+    )
+    n = int(areas["size"].sum())
+    subtitle = f"{len(areas)} areas, {len(topics)} topics, {n} papers; box size = papers"
+    return _styled(fig, title, subtitle=subtitle, height=560, margin={"t": 90, "l": 10, "r": 10})

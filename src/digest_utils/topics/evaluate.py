@@ -22,7 +22,13 @@ from digest_utils.topics.baselines import default_baseline
 from digest_utils.topics.fit import TopicResult, fit_topics
 from digest_utils.topics.labels import vectorizer
 
-__all__ = ["quality_table", "topic_quality", "topic_stability"]
+__all__ = [
+    "quality_table",
+    "theme_concentration",
+    "topic_quality",
+    "topic_robustness",
+    "topic_stability",
+]
 
 
 def topic_quality(papers: pd.DataFrame, result: TopicResult, *, top_n: int = 10) -> dict:
@@ -39,7 +45,9 @@ def topic_quality(papers: pd.DataFrame, result: TopicResult, *, top_n: int = 10)
         top_n: Keywords (and words) per topic to score.
 
     Returns:
-        ``n_topics`` (int), ``outlier_share`` (papers in topic -1, 0-1), ``npmi`` (mean over
+        ``n_topics`` (int), ``largest_share`` (papers in the largest topic, 0-1), ``n_areas``
+        and ``largest_area_share`` (0 without areas), ``outlier_share`` (papers in topic -1
+        before reassignment, 0-1), ``npmi`` (mean over
         scored topics, -1-1), ``npmi_topics`` (topics scored), ``diversity`` (unique keywords
         / keywords, 0-1) and ``stop_word_share`` (keywords that are stop words, 0-1).
     """
@@ -61,8 +69,16 @@ def topic_quality(papers: pd.DataFrame, result: TopicResult, *, top_n: int = 10)
         cm = CoherenceModel(topics=scored, texts=texts, dictionary=dictionary, coherence="c_npmi")
         npmi = float(np.mean(cm.get_coherence_per_topic()))
     terms = [t for kw in keywords for t in kw]
+    sizes = result.topics["size"] if "size" in result.topics else pd.Series(dtype=float)
     return {
         "n_topics": len(result.topics),
+        "largest_share": float(sizes.max() / len(result.assignments)) if len(sizes) else 0.0,
+        "n_areas": len(result.areas),
+        "largest_area_share": (
+            float(result.areas["size"].max() / len(result.assignments))
+            if len(result.areas)
+            else 0.0
+        ),
         "outlier_share": float((result.assignments["topic"] == -1).mean()),
         "npmi": npmi,
         "npmi_topics": len(scored),
@@ -91,8 +107,10 @@ def topic_stability(
         progress: Passed to ``fit``.
 
     Returns:
-        ``ari_mean`` and ``ari_min`` over pairs of seeds (1 = same partition, ~0 = chance;
-        outliers count as one more cluster) and ``n_topics_per_seed`` (list).
+        ``ari_mean`` and ``ari_min`` over pairs of seeds of the topics after reassignment
+        (1 = same partition, ~0 = chance; a method that keeps outliers counts them as one more
+        cluster), ``area_ari_mean`` and ``area_ari_min`` when the method has areas, and
+        ``n_topics_per_seed`` (list).
 
     Raises:
         ValueError: Fewer than two seeds.
@@ -102,16 +120,85 @@ def topic_stability(
     from sklearn.metrics import adjusted_rand_score
 
     runs = [fit(papers, embeddings, seed=s, cache_dir=cache_dir, progress=progress) for s in seeds]
-    aris = [
-        adjusted_rand_score(a.assignments["topic"], b.assignments["topic"])
-        for a, b in combinations(runs, 2)
-    ]
-    n_topics = [len(r.topics) for r in runs]
-    return {
-        "ari_mean": float(np.mean(aris)),
-        "ari_min": float(min(aris)),
-        "n_topics_per_seed": n_topics,
-    }
+    aris = [adjusted_rand_score(_partition(a), _partition(b)) for a, b in combinations(runs, 2)]
+    out = {"ari_mean": float(np.mean(aris)), "ari_min": float(min(aris))}
+    if all(len(r.areas) for r in runs):
+        area = [
+            adjusted_rand_score(a.assignments["area"], b.assignments["area"])
+            for a, b in combinations(runs, 2)
+        ]
+        out |= {"area_ari_mean": float(np.mean(area)), "area_ari_min": float(min(area))}
+    return out | {"n_topics_per_seed": [len(r.topics) for r in runs]}
+
+
+def _partition(result: TopicResult) -> pd.Series:
+    """Each paper's topic after reassignment (``topic`` where a result has no such column)."""
+    a = result.assignments
+    return a["assigned_topic"] if "assigned_topic" in a else a["topic"]
+
+
+def topic_robustness(
+    papers: pd.DataFrame,
+    embeddings: np.ndarray,
+    *,
+    fit: Callable[..., TopicResult] = fit_topics,
+    frac: float = 0.9,
+    repeats: int = 5,
+    seed: int = config.RANDOM_SEED,
+    cache_dir: str | Path | None = None,
+) -> dict:
+    """How much topics move when the corpus changes: refit on subsets, compare with the whole.
+
+    Seed stability says nothing about a method with no random step; this does. Each of
+    ``repeats`` seeded subsets keeps ``frac`` of the papers; the fit on the subset is compared
+    with the fit on all papers over the papers they share (adjusted Rand index of the topics
+    after reassignment, and of the areas where the method has them).
+
+    Returns:
+        ``sub_ari_mean`` and ``sub_ari_min`` (and ``sub_area_ari_mean``/``_min``).
+    """
+    from sklearn.metrics import adjusted_rand_score
+
+    whole = fit(papers, embeddings, seed=seed, cache_dir=cache_dir, progress=False)
+    rng = np.random.default_rng(seed)
+    fine, area = [], []
+    for _ in range(repeats):
+        keep = np.sort(rng.choice(len(papers), round(frac * len(papers)), replace=False))
+        part = fit(
+            papers.iloc[keep], embeddings[keep], seed=seed, cache_dir=cache_dir, progress=False
+        )
+        fine.append(adjusted_rand_score(_partition(whole).iloc[keep], _partition(part)))
+        if len(whole.areas):
+            area.append(
+                adjusted_rand_score(whole.assignments["area"].iloc[keep], part.assignments["area"])
+            )
+    out = {"sub_ari_mean": float(np.mean(fine)), "sub_ari_min": float(min(fine))}
+    if area:
+        out |= {"sub_area_ari_mean": float(np.mean(area)), "sub_area_ari_min": float(min(area))}
+    return out
+
+
+def theme_concentration(
+    result: TopicResult, labels: pd.DataFrame, theme_ids: Sequence[str]
+) -> dict[str, float]:
+    """Per theme, the share of its labelled papers that sit in its two biggest fine topics.
+
+    A theme whose papers scatter over many topics is one the topics do not see; the issue's
+    target is at least 0.6.
+
+    Args:
+        result: A fit.
+        labels: ``paper_id`` and a 0/1 column per theme (papers outside ``result`` ignored).
+        theme_ids: Themes to score; a theme with no labelled paper in the corpus gets NaN.
+    """
+    placed = result.assignments.assign(t=_partition(result).to_numpy())[["paper_id", "t"]]
+    joined = placed.merge(labels.astype({"paper_id": "string"}), on="paper_id", how="inner")
+    out = {}
+    for tid in theme_ids:
+        members = joined.loc[joined[tid] == 1, "t"]
+        top2 = members.value_counts().head(2).sum()
+        out[tid] = float(top2 / len(members)) if len(members) else float("nan")
+    return out
 
 
 def quality_table(
@@ -132,9 +219,9 @@ def quality_table(
         cache_dir: Cache folder; every fit (5 seeds each for stability) is cached.
 
     Returns:
-        One row per setting (``digest-topics``, ``BERTopic defaults``) with ``n_topics``,
-        ``outlier_share``, ``npmi``, ``npmi_topics``, ``diversity``, ``stop_word_share``,
-        ``ari_mean`` and ``ari_min`` (stability over ``config.STABILITY_SEEDS``), rounded to 3.
+        One row per setting (``digest-topics``, ``BERTopic defaults``) with the measures of
+        :func:`topic_quality` and :func:`topic_stability` (over ``config.STABILITY_SEEDS``),
+        rounded to 3; ``NaN`` where a measure does not apply (areas of the baseline).
     """
     ours = result or fit_topics(papers, embeddings, seed=seed, cache_dir=cache_dir)
     base = default_baseline(papers, embeddings, seed=seed, cache_dir=cache_dir)
