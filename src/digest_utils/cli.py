@@ -157,9 +157,15 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
     a = _analyse(args)
     labels = load_labels(args.labels, a.catalogue.ids)
     # the exemplar feature is recomputed per fold from the training folds' labels
-    taught = {"embeddings": a.embeddings, "paper_ids": list(a.papers["paper_id"])}
+    ids = list(a.papers["paper_id"])
     result = cross_validate(
-        a.features, labels, a.catalogue, folds=args.folds, seed=args.seed, **taught
+        a.features,
+        labels,
+        a.catalogue,
+        folds=args.folds,
+        seed=args.seed,
+        embeddings=a.embeddings,
+        paper_ids=ids,
     )
     table = result.scores.pivot_table(
         index="theme", columns="method", values="f1", sort=False
@@ -177,7 +183,8 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
             repeats=args.repeats,
             folds=args.folds,
             seed=args.seed,
-            **taught,
+            embeddings=a.embeddings,
+            paper_ids=ids,
         )
         print(f"\nCross-validated F1 over {args.repeats} fold splits (seeds {args.seed}..):")
         print(runs.agg(["mean", "min", "max"]).round(3).to_string())

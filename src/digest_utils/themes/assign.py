@@ -38,7 +38,7 @@ def evidence(features: pd.DataFrame) -> pd.Series:
         + features["similarity"].map("{:.2f}".format)
         + "; examples "
         + features["exemplar"].map("{:+.2f}".format)
-        + features["excluded"].map(lambda e: f"; title names {e}" if e else "")
+        + features["excluded"].map(lambda e: f"; title/lead names {e}" if e else "")
         + features["gate"].map({True: "", False: "; required terms missing"})
     ).astype("string")
 
@@ -130,9 +130,7 @@ def assign_themes(
 
         embeddings = embed_papers(papers, model=model)
     examples = catalogue_exemplars(cat, papers, embeddings, labels=labels, model=model)
-    features = theme_features(
-        papers, cat, embeddings=embeddings, model=model, exemplars=examples
-    )
+    features = theme_features(papers, cat, embeddings=embeddings, model=model, exemplars=examples)
     wide = themes_wide(score_themes(features, cat), cat)
     titles = papers[["paper_id", "title"]].astype({"paper_id": "string"})
     return titles.merge(wide, on="paper_id", how="left", validate="one_to_one")

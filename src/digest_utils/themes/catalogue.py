@@ -3,8 +3,8 @@
 A catalogue holds the themes (id, name, description, ``terms``, and optional ``requires``,
 ``concepts``, ``excludes`` and ``bias``), the ``[scoring]`` weights of
 :mod:`digest_utils.themes.scoring` and the optional ``[examples]`` (labelled papers the
-``exemplar`` feature compares with, see :mod:`digest_utils.themes.examples`). The file's header documents the term syntax; a theme added to
-the file works with no code change.
+``exemplar`` feature compares with, see :mod:`digest_utils.themes.exemplars`). The file's header
+documents the term syntax; a theme added to the file works with no code change.
 """
 
 from __future__ import annotations
@@ -74,10 +74,17 @@ class Theme:
         return all(g.search(text) for g in self._gates)
 
     def excluded(self, text: str) -> list[str]:
-        """Return the ``excludes`` terms found in ``text`` (empty if none are defined)."""
+        """Return the distinct ``excludes`` terms found in ``text``, as first written, sorted.
+
+        Occurrences differing only in case or hyphenation count once. Empty if none are defined.
+        """
         if self._excludes is None:
             return []
-        return sorted({re.sub(r"[\s\-]+", " ", m.group(0)) for m in self._excludes.finditer(text)})
+        found: dict[str, str] = {}
+        for m in self._excludes.finditer(text):
+            word = re.sub(r"[\s\-]+", " ", m.group(0))
+            found.setdefault(word.casefold(), word)
+        return sorted(found.values())
 
     def concept(self, sentences: list[str]) -> bool:
         """True when one sentence matches every group of one ``concepts`` set (False if none)."""

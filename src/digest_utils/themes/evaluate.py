@@ -294,7 +294,9 @@ def learning_curve(
                 pred = scoring.score(design, new_theme) >= new_theme.threshold
                 runs.append(prf(design["y"].to_numpy(), pred))
             p, r, f = np.mean(runs, axis=0)
-            rows.append({"theme": tid, "k": k, "k_used": used, "precision": p, "recall": r, "f1": f})
+            rows.append(
+                {"theme": tid, "k": k, "k_used": used, "precision": p, "recall": r, "f1": f}
+            )
     return pd.DataFrame(rows)
 
 

@@ -1,8 +1,8 @@
 """Evidence features for every (paper, theme) pair, read from the title, abstract and embedding.
 
 * ``title_hit`` — a theme term occurs in the title, or the title matches a ``concepts`` set;
-* ``lead_hit`` — a term occurs in the abstract's first two sentences or in a sentence that
-  states the contribution ("we propose / introduce / present ...");
+* ``lead_hit`` — a term occurs in the lead: the abstract's first two sentences or a sentence
+  that states the contribution ("we propose / introduce / present ...");
 * ``abstract_hits`` — log(1 + number of term occurrences in the abstract);
 * ``distinct_terms`` — log(1 + number of distinct terms matched);
 * ``concept_hit`` — one sentence (or the title) matches every group of one of the theme's
@@ -12,13 +12,17 @@
 * ``similarity`` — cosine similarity of the paper's embedding to the theme's description;
 * ``exemplar`` — how much closer the paper is to labelled example papers of the theme than to
   papers outside it (:func:`digest_utils.themes.exemplars.with_exemplars`);
-* ``exclude_hit`` — the title names one of the theme's ``excludes`` (what the theme is not,
-  e.g. pruning for quantization), so the paper is more likely about that;
+* ``exclude_hit`` — how many of the theme's ``excludes`` (what the theme is not, e.g. pruning
+  for quantization, diffusion for clip) the title or the lead names: 0, 1 or 2 (two or more),
+  so the paper is more likely about that;
 * ``hedged`` — the share of the abstract's term mentions that sit in sentences citing things as
   examples, baselines or comparisons ("such as CLIP", "outperforms LoRA"): mentioned, not central.
 
 Besides the features, each row carries ``gate`` (every ``requires`` group matched) and the
 evidence a reader sees: ``matched`` terms with counts and ``excluded`` terms.
+
+``title_hit`` to ``hedged`` and ``exclude_hit`` read the text; ``similarity`` and ``exemplar``
+read the embedding.
 """
 
 from __future__ import annotations
@@ -97,7 +101,7 @@ def theme_features(
         Long frame, papers in input order and themes in catalogue order: ``paper_id``,
         ``theme``, the float features listed in the module docstring, ``gate`` (bool),
         ``matched`` (string, the matched terms with counts) and ``excluded`` (string, the
-        ``excludes`` terms found in the title).
+        ``excludes`` terms found in the title or lead).
     """
     from digest_utils.embed import embed_papers, embed_texts
     from digest_utils.themes.exemplars import with_exemplars
@@ -133,6 +137,9 @@ class _Text:
         # the lead: the first two sentences and any that states the contribution
         self.lead = [k < 2 or bool(_CONTRIBUTION.search(s)) for k, s in enumerate(self.body)]
         self.hedging = [bool(_HEDGE.search(s)) for s in self.body]
+        self.headline = " ".join(
+            [title, *(s for s, k in zip(self.body, self.lead, strict=True) if k)]
+        )
 
     def evidence(self, theme: Theme, similarity: float) -> dict[str, object]:
         """The feature values and readable evidence of this paper for one theme."""
@@ -143,7 +150,7 @@ class _Text:
         counts = Counter(in_title + in_abstract)
         hedged = sum(len(f) for f, h in zip(per_sentence, self.hedging, strict=True) if h)
         lead_hit = any(found for found, k in zip(per_sentence, self.lead, strict=True) if k)
-        excluded = theme.excluded(self.title)
+        excluded = theme.excluded(self.headline)  # what the paper says it is about
         return {
             "title_hit": float(bool(in_title)),
             "lead_hit": float(lead_hit),
@@ -152,7 +159,7 @@ class _Text:
             "concept_hit": float(any(m.startswith("~") for m in counts)),
             "similarity": float(similarity),
             "exemplar": 0.0,  # filled in by with_exemplars, which compares papers
-            "exclude_hit": float(bool(excluded)),
+            "exclude_hit": float(min(len(excluded), 2)),
             "hedged": hedged / max(len(in_abstract), 1),
             "gate": theme.gate(self.full),
             "matched": ", ".join(t if n == 1 else f"{t} ({n})" for t, n in counts.items()),
