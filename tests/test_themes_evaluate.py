@@ -41,6 +41,7 @@ def _synthetic(n: int = 120, seed: int = 0):
                     "distinct_terms": float(y * rng.integers(0, 3)),
                     "concept_hit": float(y and rng.random() < 0.5),
                     "similarity": 0.2 + 0.3 * y + 0.05 * rng.standard_normal(),
+                    "exemplar": y - 0.5 + 0.5 * rng.standard_normal(),
                     "exclude_hit": float(rng.random() < (0.05 if y else 0.3)),
                     "hedged": float(rng.random()),
                     "gate": True,

@@ -37,6 +37,7 @@ from digest_utils.errors import DigestError
 from digest_utils.parse import dedupe, load_digests
 from digest_utils.themes import (
     Catalogue,
+    catalogue_exemplars,
     load_catalogue,
     primary_theme,
     score_themes,
@@ -170,6 +171,7 @@ def analyse(
     cache_dir: str | Path | None = None,
     progress: bool = True,
     on_error: Literal["raise", "warn"] = "raise",
+    labels: Iterable[str | Path] = (),
 ) -> Analysis:
     """Load, embed and assign themes to a batch of digests; topics follow on first use.
 
@@ -187,6 +189,9 @@ def analyse(
         progress: Show progress bars while embedding and fitting.
         on_error: For paths: ``"raise"`` stops at the first bad file, ``"warn"`` skips it
             (listed in ``papers.attrs["skipped"]``).
+        labels: Labels files (``paper_id`` or ``title``, ``theme``, ``label`` 0/1; see
+            :func:`~digest_utils.themes.read_labels`) whose papers become examples of their
+            themes (1) or against them (0), read after the catalogue's ``[examples]`` labels.
 
     Returns:
         The :class:`Analysis`.
@@ -195,6 +200,7 @@ def analyse(
         DigestInputError: A path is missing.
         DigestParseError: A digest does not parse (with ``on_error="raise"``).
         CatalogueError: The catalogue is missing or invalid.
+        LabelsError: A labels file is missing or invalid.
         DigestError: No papers are left to analyse.
 
     Example:
@@ -205,7 +211,12 @@ def analyse(
     cat = catalogue if isinstance(catalogue, Catalogue) else load_catalogue(catalogue)
     folder = Path(cache_dir) if cache_dir is not None else None
     embeddings = embed_papers(papers, model=model, cache_dir=folder, progress=progress)
-    features = theme_features(papers, cat, embeddings=embeddings, model=model, cache_dir=folder)
+    examples = catalogue_exemplars(
+        cat, papers, embeddings, labels=list(labels), model=model, cache_dir=folder
+    )
+    features = theme_features(
+        papers, cat, embeddings=embeddings, model=model, cache_dir=folder, exemplars=examples
+    )
     return Analysis(
         papers=papers,
         embeddings=embeddings,

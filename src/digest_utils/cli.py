@@ -160,7 +160,17 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
 
     a = _analyse(args)
     labels = load_labels(args.labels, a.catalogue.ids)
-    result = cross_validate(a.features, labels, a.catalogue, folds=args.folds, seed=args.seed)
+    # the exemplar feature is recomputed per fold from the training folds' labels
+    ids = list(a.papers["paper_id"])
+    result = cross_validate(
+        a.features,
+        labels,
+        a.catalogue,
+        folds=args.folds,
+        seed=args.seed,
+        embeddings=a.embeddings,
+        paper_ids=ids,
+    )
     table = result.scores.pivot_table(
         index="theme", columns="method", values="f1", sort=False
     ).reindex(a.catalogue.ids)
@@ -171,7 +181,14 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
     print("macro-F1:", table.mean().round(3).to_dict())
     if args.repeats > 1:
         runs = repeated_f1(
-            a.features, labels, a.catalogue, repeats=args.repeats, folds=args.folds, seed=args.seed
+            a.features,
+            labels,
+            a.catalogue,
+            repeats=args.repeats,
+            folds=args.folds,
+            seed=args.seed,
+            embeddings=a.embeddings,
+            paper_ids=ids,
         )
         print(f"\nCross-validated F1 over {args.repeats} fold splits (seeds {args.seed}..):")
         print(runs.agg(["mean", "min", "max"]).round(3).to_string())
@@ -179,7 +196,9 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
         _print_by_digest(a, labels)
     if args.fit:
         fitted = scoring.fit(design_matrix(a.features, labels, a.catalogue.ids))
-        print("\n# fitted on all labels; paste into themes.toml\n" + scoring.scoring_toml(fitted))
+        data = f"{', '.join(args.paths)} labelled by {args.labels} ({labels['paper_id'].nunique()})"
+        toml = scoring.scoring_toml(fitted, fitted_on=data)
+        print("\n# fitted on all labels; paste into themes.toml\n" + toml)
     return 0
 
 
@@ -188,7 +207,14 @@ def _print_by_digest(a: Analysis, labels: pd.DataFrame) -> None:
     from digest_utils.themes.evaluate import cross_validate
 
     groups = dict(zip(a.papers["paper_id"], a.papers["digest"], strict=True))
-    by_digest = cross_validate(a.features, labels, a.catalogue, groups=groups)
+    by_digest = cross_validate(
+        a.features,
+        labels,
+        a.catalogue,
+        groups=groups,
+        embeddings=a.embeddings,
+        paper_ids=list(a.papers["paper_id"]),
+    )
     own = by_digest.of_method()
     print(f"\nLeave one digest out ({a.papers['digest'].nunique()} digests; each paper in the")
     print("digest it first appears in, scored by weights fitted on the other digests):")

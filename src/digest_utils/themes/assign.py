@@ -7,6 +7,7 @@ it into the wide view a table or a chart shows (a 0/1 column per theme), and
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -15,19 +16,29 @@ import pandas as pd
 from digest_utils._util import require_columns
 from digest_utils.themes import scoring
 from digest_utils.themes.catalogue import Catalogue, load_catalogue
+from digest_utils.themes.exemplars import catalogue_exemplars
 from digest_utils.themes.features import theme_features
 
-__all__ = ["assign_themes", "primary_theme", "score_themes", "theme_examples", "themes_wide"]
+__all__ = [
+    "assign_themes",
+    "evidence",
+    "primary_theme",
+    "score_themes",
+    "theme_examples",
+    "themes_wide",
+]
 
 
-def _evidence(features: pd.DataFrame) -> pd.Series:
-    """The readable evidence of each feature row: matched terms, similarity, exclusions, gate."""
+def evidence(features: pd.DataFrame) -> pd.Series:
+    """The readable evidence of each row: matched terms, similarities, exclusions, gate."""
     return (
         "terms: "
         + features["matched"].where(features["matched"] != "", "none")
         + "; similarity "
         + features["similarity"].map("{:.2f}".format)
-        + features["excluded"].map(lambda e: f"; title names {e}" if e else "")
+        + "; examples "
+        + features["exemplar"].map("{:+.2f}".format)
+        + features["excluded"].map(lambda e: f"; title/lead names {e}" if e else "")
         + features["gate"].map({True: "", False: "; required terms missing"})
     ).astype("string")
 
@@ -51,7 +62,7 @@ def score_themes(features: pd.DataFrame, catalogue: Catalogue) -> pd.DataFrame:
             "theme": features["theme"].astype("string").to_numpy(),
             "flag": pd.array((score >= catalogue.threshold).astype("int8"), dtype="Int8"),
             "score": score.astype("float64"),
-            "evidence": _evidence(features).to_numpy(),
+            "evidence": evidence(features).to_numpy(),
         }
     )
 
@@ -92,6 +103,7 @@ def assign_themes(
     *,
     embeddings: np.ndarray | None = None,
     model: str | None = None,
+    labels: Sequence[str | Path] = (),
 ) -> pd.DataFrame:
     """Assign 0..n themes to each paper, with a score and the evidence behind it.
 
@@ -101,6 +113,8 @@ def assign_themes(
             default catalogue.
         embeddings: Paper embeddings aligned with ``papers`` (default: computed, cached).
         model: Embedding model (default: the packaged all-MiniLM-L6-v2).
+        labels: Labels files (see :func:`~digest_utils.themes.exemplars.read_labels`) whose
+            papers are examples, after the catalogue's ``[examples]`` labels.
 
     Returns:
         One row per paper, in input order: ``paper_id``, ``title``, then the columns of
@@ -111,7 +125,12 @@ def assign_themes(
         >>> flags[["title", "peft", "score_peft", "evidence_peft"]].head()  # doctest: +SKIP
     """
     cat = catalogue if isinstance(catalogue, Catalogue) else load_catalogue(catalogue)
-    features = theme_features(papers, cat, embeddings=embeddings, model=model)
+    if embeddings is None:
+        from digest_utils.embed import embed_papers
+
+        embeddings = embed_papers(papers, model=model)
+    examples = catalogue_exemplars(cat, papers, embeddings, labels=labels, model=model)
+    features = theme_features(papers, cat, embeddings=embeddings, model=model, exemplars=examples)
     wide = themes_wide(score_themes(features, cat), cat)
     titles = papers[["paper_id", "title"]].astype({"paper_id": "string"})
     return titles.merge(wide, on="paper_id", how="left", validate="one_to_one")

@@ -1,9 +1,10 @@
 """The theme catalogue: read and validate ``themes.toml`` into :class:`Catalogue`.
 
 A catalogue holds the themes (id, name, description, ``terms``, and optional ``requires``,
-``concepts``, ``excludes`` and ``bias``) and the ``[scoring]`` weights of
-:mod:`digest_utils.themes.scoring`. The file's header documents the term syntax; a theme added to
-the file works with no code change.
+``concepts``, ``excludes`` and ``bias``), the ``[scoring]`` weights of
+:mod:`digest_utils.themes.scoring` and the optional ``[examples]`` (labelled papers the
+``exemplar`` feature compares with, see :mod:`digest_utils.themes.exemplars`). The file's header
+documents the term syntax; a theme added to the file works with no code change.
 """
 
 from __future__ import annotations
@@ -47,12 +48,12 @@ class Theme:
     description: str
     terms: tuple[str, ...]
     requires: tuple[tuple[str, ...], ...] = ()
-    concepts: tuple[tuple[str, ...], ...] = ()
+    concepts: tuple[tuple[tuple[str, ...], ...], ...] = ()
     excludes: tuple[str, ...] = ()
     bias: float = 0.0
     _patterns: tuple[re.Pattern, ...] = field(default=(), repr=False, compare=False)
     _gates: tuple[re.Pattern, ...] = field(default=(), repr=False, compare=False)
-    _concepts: tuple[re.Pattern, ...] = field(default=(), repr=False, compare=False)
+    _concepts: tuple[tuple[re.Pattern, ...], ...] = field(default=(), repr=False, compare=False)
     _excludes: re.Pattern | None = field(default=None, repr=False, compare=False)
 
     def matches(self, text: str) -> list[str]:
@@ -73,16 +74,33 @@ class Theme:
         return all(g.search(text) for g in self._gates)
 
     def excluded(self, text: str) -> list[str]:
-        """Return the ``excludes`` terms found in ``text`` (empty if none are defined)."""
+        """Return the distinct ``excludes`` terms found in ``text``, as first written, sorted.
+
+        Occurrences differing only in case or hyphenation count once. Empty if none are defined.
+        """
         if self._excludes is None:
             return []
-        return sorted({re.sub(r"[\s\-]+", " ", m.group(0)) for m in self._excludes.finditer(text)})
+        found: dict[str, str] = {}
+        for m in self._excludes.finditer(text):
+            word = re.sub(r"[\s\-]+", " ", m.group(0))
+            found.setdefault(word.casefold(), word)
+        return sorted(found.values())
 
     def concept(self, sentences: list[str]) -> bool:
-        """True when one sentence matches every ``concepts`` group (False if none defined)."""
-        return bool(self._concepts) and any(
-            all(c.search(s) for c in self._concepts) for s in sentences
-        )
+        """True when one sentence matches every group of one ``concepts`` set (False if none)."""
+        return any(self.concept_matches(s) for s in sentences)
+
+    def concept_matches(self, sentence: str) -> list[str]:
+        """The ``concepts`` sets ``sentence`` matches (a term of every group), as evidence.
+
+        Each set is named ``~`` plus the first term of each group joined by ``+``, e.g.
+        ``~contrastiv*+image*+text*``.
+        """
+        return [
+            "~" + "+".join(group[0] for group in groups)
+            for groups, pats in zip(self.concepts, self._concepts, strict=True)
+            if all(p.search(sentence) for p in pats)
+        ]
 
 
 @dataclass(frozen=True)
@@ -94,6 +112,8 @@ class Catalogue:
     intercept: float
     threshold: float
     path: str = ""
+    example_labels: tuple[Path, ...] = ()
+    example_digests: tuple[Path, ...] = ()
 
     @property
     def ids(self) -> list[str]:
@@ -124,12 +144,13 @@ def load_catalogue(path: str | Path | None = None) -> Catalogue:
             (``$DIGEST_THEMES`` or ``themes.toml`` at the repository root).
 
     Returns:
-        The :class:`Catalogue`.
+        The :class:`Catalogue`. Its ``example_labels`` and ``example_digests`` are the
+        ``[examples]`` ``labels`` and ``digests`` paths, resolved against the file's folder.
 
     Raises:
         CatalogueError: The file is missing, is not valid TOML, ``[scoring]`` lacks a weight, or
-            a theme lacks a field, repeats an id, or has a term that is not a valid pattern; the
-            message names the file and the theme.
+            a theme lacks a field, repeats an id, or has a term that is not a valid pattern, or
+            ``[examples]`` is not lists of paths; the message names the file and the theme.
     """
     path = Path(path) if path else config.themes_path()
     try:
@@ -158,7 +179,17 @@ def load_catalogue(path: str | Path | None = None) -> Catalogue:
         intercept=float(scoring["intercept"]),
         threshold=float(scoring["threshold"]),
         path=str(path),
+        example_labels=_paths(data, "labels", path),
+        example_digests=_paths(data, "digests", path),
     )
+
+
+def _paths(data: dict[str, Any], key: str, path: Path) -> tuple[Path, ...]:
+    """``[examples]`` ``key``: a list of paths relative to the catalogue's folder."""
+    value = data.get("examples", {}).get(key, [])
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise CatalogueError(f"[examples] {key} must be a list of paths (got {value!r})", path=path)
+    return tuple((path.parent / v).resolve() for v in value)
 
 
 def _theme(raw: dict[str, Any], *, path: Path, index: int) -> Theme:
@@ -173,12 +204,14 @@ def _theme(raw: dict[str, Any], *, path: Path, index: int) -> Theme:
     if not _ID.fullmatch(raw["id"]):
         raise error(f"id must be lowercase letters, digits and '_' (got {raw['id']!r})")
     requires = tuple(tuple(g) for g in raw.get("requires", []))
-    concepts = tuple(tuple(g) for g in raw.get("concepts", []))
+    concepts = _concept_sets(raw.get("concepts", []))
+    if concepts is None:
+        raise error("'concepts' must be a list of term groups, or a list of such lists")
     excludes = tuple(raw.get("excludes", []))
     try:
         patterns = tuple(re.compile(term_pattern(t)) for t in raw["terms"])
         gates = tuple(_group(g) for g in requires)
-        concept_patterns = tuple(_group(g) for g in concepts)
+        concept_patterns = tuple(tuple(_group(g) for g in groups) for groups in concepts)
         exclude_pattern = _group(excludes) if excludes else None
     except re.error as exc:
         raise error(f"a term is not a valid pattern ({exc})") from None
@@ -196,6 +229,24 @@ def _theme(raw: dict[str, Any], *, path: Path, index: int) -> Theme:
         _concepts=concept_patterns,
         _excludes=exclude_pattern,
     )
+
+
+def _concept_sets(raw: object) -> tuple[tuple[tuple[str, ...], ...], ...] | None:
+    """``concepts`` as sets of term groups: one set (a list of groups) or a list of sets.
+
+    Returns ``None`` when ``raw`` is neither.
+    """
+
+    def is_group(g: object) -> bool:
+        return isinstance(g, list) and bool(g) and all(isinstance(t, str) for t in g)
+
+    if not isinstance(raw, list) or not raw:
+        return () if raw in ([], None) else None
+    if all(is_group(g) for g in raw):
+        return (tuple(tuple(g) for g in raw),)
+    if all(isinstance(cs, list) and cs and all(is_group(g) for g in cs) for cs in raw):
+        return tuple(tuple(tuple(g) for g in cs) for cs in raw)
+    return None
 
 
 def _group(terms: tuple[str, ...]) -> re.Pattern:

@@ -1,12 +1,17 @@
 """Evaluate theme assignment against hand labels.
 
-The weights in ``[scoring]`` are learned from labelled papers (:func:`scoring.fit`), so the
-honest figure is the cross-validated one: papers are split into folds, the weights (and
-threshold) are fitted on the other folds, and each paper is scored by weights that never saw it.
+The weights in ``[scoring]`` and the ``exemplar`` feature's examples are learned from labelled
+papers, so the honest figures are those on papers they never saw:
+
+* :func:`cross_validate`: papers are split into folds; the weights, threshold and (given the
+  embeddings) the examples come from the other folds;
+* :func:`fit_and_score`: fitted on one labelled set, scored on another (seeds -> devset);
+* :func:`learning_curve`: a theme taught by k labelled examples, scored on the rest.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,13 +22,17 @@ from digest_utils import config
 from digest_utils.errors import LabelsError
 from digest_utils.themes import scoring
 from digest_utils.themes.catalogue import Catalogue
+from digest_utils.themes.exemplars import Exemplars, with_exemplars
 
 __all__ = [
     "CV_METHOD",
     "EvalResult",
     "cross_validate",
     "design_matrix",
+    "fit_and_score",
+    "learning_curve",
     "load_labels",
+    "long_labels",
     "prf",
     "repeated_f1",
 ]
@@ -64,9 +73,22 @@ def load_labels(path: str | Path, theme_ids: list[str]) -> pd.DataFrame:
 def design_matrix(
     features: pd.DataFrame, labels: pd.DataFrame, theme_ids: list[str]
 ) -> pd.DataFrame:
-    """Join long features with long labels; keep labelled papers of catalogue themes."""
+    """Join long features with wide labels; keep judged (paper, theme) rows (blank = unjudged).
+
+    ``y`` is int64 0/1.
+    """
+    long = long_labels(labels, theme_ids)
+    design = features.astype({"paper_id": str, "theme": str}).merge(
+        long, on=["paper_id", "theme"], how="inner"
+    )
+    return design.astype({"y": "int64"})
+
+
+def long_labels(labels: pd.DataFrame, theme_ids: list[str]) -> pd.DataFrame:
+    """Wide labels (``paper_id`` + a column per theme) as judged rows ``paper_id, theme, y``."""
     long = labels.melt(id_vars="paper_id", value_vars=theme_ids, var_name="theme", value_name="y")
-    return features.merge(long, on=["paper_id", "theme"], how="inner")
+    long = long.dropna(subset=["y"]).reset_index(drop=True)
+    return long.astype({"paper_id": str, "theme": str})
 
 
 @dataclass(frozen=True)
@@ -102,6 +124,8 @@ def cross_validate(
     folds: int = 5,
     seed: int = config.RANDOM_SEED,
     groups: dict[str, str] | None = None,
+    embeddings: np.ndarray | None = None,
+    paper_ids: Sequence[str] | None = None,
 ) -> EvalResult:
     """Cross-validated precision/recall/F1 per theme, plus two baselines for context.
 
@@ -118,6 +142,11 @@ def cross_validate(
             is then one fold, so every group is scored by weights fitted on the others
             ("leave one digest out"). ``folds`` and ``seed`` are unused then.
         seed: Seed of the fold split.
+        embeddings: The papers' embeddings, rows of ``paper_ids``. When given, the
+            ``exemplar`` feature is recomputed per fold with the training folds' labelled
+            papers as examples, so no paper is scored by examples chosen with its fold's
+            labels. Without, ``features`` are used as they are.
+        paper_ids: The papers of ``features`` (see ``embeddings``).
     """
     design = design_matrix(features, labels, catalogue.ids)
     if design.empty:
@@ -130,8 +159,15 @@ def cross_validate(
     pred = np.zeros(len(design), dtype=bool)
     for k in np.unique(fold):
         test = fold == k
-        fitted = scoring.fit(design[~test], seed=seed)
-        oof[test] = scoring.score(design[test], fitted)
+        fold_design = design
+        if embeddings is not None and paper_ids is not None:
+            taught = long_labels(labels, catalogue.ids)
+            taught = taught[taught["paper_id"].isin(set(design["paper_id"][~test]))]
+            examples = Exemplars.from_labels(taught, paper_ids, embeddings)
+            refit = with_exemplars(features, embeddings, paper_ids, examples)
+            fold_design = design_matrix(refit, labels, catalogue.ids)
+        fitted = scoring.fit(fold_design[~test], seed=seed)
+        oof[test] = scoring.score(fold_design[test], fitted)
         pred[test] = oof[test] >= fitted.threshold
     shipped = scoring.score(design, catalogue.scoring) >= catalogue.threshold
     keyword = (design["distinct_terms"] > 0).to_numpy() & design["gate"].to_numpy()
@@ -140,24 +176,128 @@ def cross_validate(
         "catalogue weights (fitted on all labels)": shipped,
         "any catalogue term matches": keyword,
     }
+    scores = pd.concat(
+        [_prf_table(design, p, catalogue.ids).assign(method=m) for m, p in methods.items()],
+        ignore_index=True,
+    )
+    predictions = design[["paper_id", "theme", "y"]].assign(score=oof, pred=pred)
+    columns = ["theme", "method", "support", "precision", "recall", "f1"]
+    return EvalResult(scores=scores[columns], predictions=predictions)
+
+
+def _prf_table(design: pd.DataFrame, pred: np.ndarray, theme_ids: list[str]) -> pd.DataFrame:
+    """Per theme: ``theme``, ``support``, ``precision``, ``recall``, ``f1`` (3 decimals)."""
     y = design["y"].to_numpy()
     rows = []
-    for method, p in methods.items():
-        for tid in catalogue.ids:
-            sel = (design["theme"] == tid).to_numpy()
-            precision, recall, f1 = prf(y[sel], p[sel])
+    for tid in theme_ids:
+        sel = (design["theme"] == tid).to_numpy()
+        precision, recall, f1 = prf(y[sel], pred[sel])
+        rows.append(
+            {
+                "theme": tid,
+                "support": int(y[sel].sum()),
+                "precision": round(precision, 3),
+                "recall": round(recall, 3),
+                "f1": round(f1, 3),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def fit_and_score(
+    train: pd.DataFrame,
+    test: pd.DataFrame,
+    theme_ids: list[str],
+    *,
+    method: str = "fitted on train, scored on test",
+    seed: int = config.RANDOM_SEED,
+) -> tuple[EvalResult, scoring.Weights]:
+    """Fit the weights on one labelled set and score another (e.g. seeds -> devset).
+
+    Args:
+        train: Design rows (:func:`design_matrix`) of the set the weights are fitted on; its
+            ``exemplar`` feature should come from its own labels.
+        test: Design rows of the set scored; its ``exemplar`` feature should come from the
+            *train* set's labels (so nothing of ``test``'s labels is used).
+        theme_ids: Themes to report.
+        method: The ``method`` name in the scores.
+        seed: Solver seed.
+
+    Returns:
+        The per-theme scores and ``predictions`` (``test``'s rows with ``score`` and
+        ``pred``), and the fitted weights.
+    """
+    fitted = scoring.fit(train, seed=seed)
+    score = scoring.score(test, fitted)
+    pred = score >= fitted.threshold
+    scores = _prf_table(test, pred, theme_ids).assign(method=method)
+    columns = ["theme", "method", "support", "precision", "recall", "f1"]
+    predictions = test.assign(score=score, pred=pred)
+    return EvalResult(scores=scores[columns], predictions=predictions), fitted
+
+
+def learning_curve(
+    features: pd.DataFrame,
+    labels: pd.DataFrame,
+    weights: scoring.Weights,
+    *,
+    embeddings: np.ndarray,
+    paper_ids: Sequence[str],
+    ks: Sequence[int] = (0, 5, 10, 20),
+    draws: int = 5,
+    keep: int = 5,
+    seed: int = config.RANDOM_SEED,
+) -> pd.DataFrame:
+    """F1 of each theme taught by ``k`` labelled examples, scored on the other labelled papers.
+
+    Each theme is treated as new: the shared ``weights`` are used with theme bias 0, and its
+    only examples are ``k`` positive and ``k`` negative labelled papers drawn at random (seeds
+    ``seed .. seed + draws - 1``; scores averaged over the draws). ``k = 0`` is the fallback of
+    a theme without labels (examples picked from the papers' titles). ``k`` is capped so that
+    ``keep`` positives remain to score.
+
+    Args:
+        features: From :func:`~digest_utils.themes.features.theme_features` (any examples).
+        labels: Wide labels of the papers (blank = unjudged).
+        weights: Shared weights, e.g. fitted on another labelled set.
+        embeddings: The papers' embeddings, rows of ``paper_ids``.
+        paper_ids: The papers of ``features``.
+        ks: Numbers of examples per kind.
+        draws: Random draws per ``k`` > 0.
+        keep: Positives left to score.
+        seed: Seed of the first draw.
+
+    Returns:
+        One row per (theme, k): ``theme``, ``k``, ``k_used``, ``precision``, ``recall``, ``f1``.
+    """
+    taught = long_labels(labels, sorted(set(features["theme"]) & set(labels.columns)))
+    new_theme = scoring.Weights(weights.weights, weights.intercept, weights.threshold, {})
+    rows = []
+    for tid in pd.unique(taught["theme"]):
+        own = taught[taught["theme"] == tid]
+        pos = own.loc[own["y"] == 1, "paper_id"].to_numpy()
+        neg = own.loc[own["y"] == 0, "paper_id"].to_numpy()
+        part = features[features["theme"] == tid]
+        for k in ks:
+            used = max(min(k, len(pos) - keep, len(neg)), 0)
+            runs = []
+            for draw in range(draws if used else 1):
+                rng = np.random.default_rng(seed + draw)
+                chosen = set(rng.choice(pos, used, replace=False)) if used else set()
+                chosen |= set(rng.choice(neg, used, replace=False)) if used else set()
+                examples = Exemplars.from_labels(
+                    own[own["paper_id"].isin(chosen)], paper_ids, embeddings
+                )
+                design = with_exemplars(part, embeddings, paper_ids, examples).merge(
+                    own[~own["paper_id"].isin(chosen)], on=["paper_id", "theme"]
+                )
+                pred = scoring.score(design, new_theme) >= new_theme.threshold
+                runs.append(prf(design["y"].to_numpy(), pred))
+            p, r, f = np.mean(runs, axis=0)
             rows.append(
-                {
-                    "theme": tid,
-                    "method": method,
-                    "support": int(y[sel].sum()),
-                    "precision": round(precision, 3),
-                    "recall": round(recall, 3),
-                    "f1": round(f1, 3),
-                }
+                {"theme": tid, "k": k, "k_used": used, "precision": p, "recall": r, "f1": f}
             )
-    predictions = design[["paper_id", "theme", "y"]].assign(score=oof, pred=pred)
-    return EvalResult(scores=pd.DataFrame(rows), predictions=predictions)
+    return pd.DataFrame(rows)
 
 
 def _folds(
@@ -182,18 +322,29 @@ def repeated_f1(
     repeats: int,
     folds: int = 5,
     seed: int = config.RANDOM_SEED,
+    embeddings: np.ndarray | None = None,
+    paper_ids: Sequence[str] | None = None,
 ) -> pd.DataFrame:
     """Cross-validated F1 per theme for ``repeats`` different fold splits.
 
     With few positives per theme one split moves F1 by ~0.1 per paper; repeating the split with
     seeds ``seed, seed + 1, ...`` shows how much of a difference is the split.
+    ``embeddings`` and ``paper_ids`` are passed to :func:`cross_validate`.
 
     Returns:
         One row per split seed, one column per theme id plus ``macro``.
     """
     rows = []
     for s in range(seed, seed + repeats):
-        result = cross_validate(features, labels, catalogue, folds=folds, seed=s)
+        result = cross_validate(
+            features,
+            labels,
+            catalogue,
+            folds=folds,
+            seed=s,
+            embeddings=embeddings,
+            paper_ids=paper_ids,
+        )
         own = result.of_method()
         f1 = dict(zip(own["theme"], own["f1"], strict=True))
         rows.append({"seed": s, **f1, "macro": result.macro_f1()})

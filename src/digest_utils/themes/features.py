@@ -1,22 +1,28 @@
 """Evidence features for every (paper, theme) pair, read from the title, abstract and embedding.
 
-* ``title_hit`` — a theme term occurs in the title, or the title matches every ``concepts``
-  group;
-* ``lead_hit`` — a term occurs in the abstract's first two sentences or in a sentence that
-  states the contribution ("we propose / introduce / present ...");
+* ``title_hit`` — a theme term occurs in the title, or the title matches a ``concepts`` set;
+* ``lead_hit`` — a term occurs in the lead: the abstract's first two sentences or a sentence
+  that states the contribution ("we propose / introduce / present ...");
 * ``abstract_hits`` — log(1 + number of term occurrences in the abstract);
 * ``distinct_terms`` — log(1 + number of distinct terms matched);
-* ``concept_hit`` — one sentence (or the title) matches every group of the theme's
-  ``concepts`` (e.g. contrastive + image + text), catching papers that describe the idea
-  without naming it;
+* ``concept_hit`` — one sentence (or the title) matches every group of one of the theme's
+  ``concepts`` sets (e.g. contrastive + image + text), catching papers that describe the idea
+  without naming it. Such a sentence also counts as a *mention* of the theme (``~contrastiv*+
+  image*+text*`` in ``matched``) for the four features above and ``hedged``;
 * ``similarity`` — cosine similarity of the paper's embedding to the theme's description;
-* ``exclude_hit`` — the title names one of the theme's ``excludes`` (what the theme is not,
-  e.g. pruning for quantization), so the paper is more likely about that;
+* ``exemplar`` — how much closer the paper is to labelled example papers of the theme than to
+  papers outside it (:func:`digest_utils.themes.exemplars.with_exemplars`);
+* ``exclude_hit`` — how many of the theme's ``excludes`` (what the theme is not, e.g. pruning
+  for quantization, diffusion for clip) the title or the lead names: 0, 1 or 2 (two or more),
+  so the paper is more likely about that;
 * ``hedged`` — the share of the abstract's term mentions that sit in sentences citing things as
   examples, baselines or comparisons ("such as CLIP", "outperforms LoRA"): mentioned, not central.
 
 Besides the features, each row carries ``gate`` (every ``requires`` group matched) and the
 evidence a reader sees: ``matched`` terms with counts and ``excluded`` terms.
+
+``title_hit`` to ``hedged`` and ``exclude_hit`` read the text; ``similarity`` and ``exemplar``
+read the embedding.
 """
 
 from __future__ import annotations
@@ -34,6 +40,7 @@ from digest_utils._util import require_columns
 
 if TYPE_CHECKING:  # the catalogue imports the scoring method, which imports these names
     from digest_utils.themes.catalogue import Catalogue, Theme
+    from digest_utils.themes.exemplars import Exemplars
 
 __all__ = ["EVIDENCE_COLUMNS", "FEATURE_NAMES", "theme_features"]
 
@@ -45,6 +52,7 @@ FEATURE_NAMES = [
     "distinct_terms",
     "concept_hit",
     "similarity",
+    "exemplar",
     "exclude_hit",
     "hedged",
 ]
@@ -73,6 +81,7 @@ def theme_features(
     embeddings: np.ndarray | None = None,
     model: str | None = None,
     cache_dir: str | Path | None = None,
+    exemplars: Exemplars | None = None,
 ) -> pd.DataFrame:
     """Compute the evidence features for every (paper, theme) pair.
 
@@ -83,14 +92,19 @@ def theme_features(
             :func:`digest_utils.embed.embed_papers`, cached).
         model: Embedding model for papers and theme descriptions (default: the packaged one).
         cache_dir: Embedding cache folder (default :func:`digest_utils.config.cache_dir`).
+        exemplars: Labelled example papers for the ``exemplar`` feature (e.g. from
+            :func:`digest_utils.themes.exemplars.catalogue_exemplars`); a theme without a
+            positive example (or all themes, with ``None``) uses examples the catalogue picks
+            among ``papers`` (see :func:`~digest_utils.themes.exemplars.with_exemplars`).
 
     Returns:
         Long frame, papers in input order and themes in catalogue order: ``paper_id``,
         ``theme``, the float features listed in the module docstring, ``gate`` (bool),
         ``matched`` (string, the matched terms with counts) and ``excluded`` (string, the
-        ``excludes`` terms found in the title).
+        ``excludes`` terms found in the title or lead).
     """
     from digest_utils.embed import embed_papers, embed_texts
+    from digest_utils.themes.exemplars import with_exemplars
 
     require_columns(papers, ["paper_id", "title", "abstract"], where="theme_features: papers")
     if embeddings is None:
@@ -109,7 +123,8 @@ def theme_features(
         text = _Text(title, abstract)
         for j, theme in enumerate(catalogue.themes):
             rows.append({"paper_id": pid, "theme": theme.id, **text.evidence(theme, sims[i, j])})
-    return pd.DataFrame(rows, columns=["paper_id", "theme", *EVIDENCE_COLUMNS])
+    features = pd.DataFrame(rows, columns=["paper_id", "theme", *EVIDENCE_COLUMNS])
+    return with_exemplars(features, embeddings, papers["paper_id"], exemplars)
 
 
 class _Text:
@@ -122,25 +137,29 @@ class _Text:
         # the lead: the first two sentences and any that states the contribution
         self.lead = [k < 2 or bool(_CONTRIBUTION.search(s)) for k, s in enumerate(self.body)]
         self.hedging = [bool(_HEDGE.search(s)) for s in self.body]
-        self.sentences = [title, *self.body]
+        self.headline = " ".join(
+            [title, *(s for s, k in zip(self.body, self.lead, strict=True) if k)]
+        )
 
     def evidence(self, theme: Theme, similarity: float) -> dict[str, object]:
         """The feature values and readable evidence of this paper for one theme."""
-        in_title = theme.matches(self.title)
-        per_sentence = [theme.matches(s) for s in self.body]  # one pass over the abstract
+        # a sentence describing the technique without naming it counts as a mention
+        in_title = theme.matches(self.title) + theme.concept_matches(self.title)
+        per_sentence = [theme.matches(s) + theme.concept_matches(s) for s in self.body]
         in_abstract = [m for found in per_sentence for m in found]
         counts = Counter(in_title + in_abstract)
         hedged = sum(len(f) for f, h in zip(per_sentence, self.hedging, strict=True) if h)
         lead_hit = any(found for found, k in zip(per_sentence, self.lead, strict=True) if k)
-        excluded = theme.excluded(self.title)
+        excluded = theme.excluded(self.headline)  # what the paper says it is about
         return {
-            "title_hit": float(bool(in_title) or theme.concept([self.title])),
+            "title_hit": float(bool(in_title)),
             "lead_hit": float(lead_hit),
             "abstract_hits": math.log1p(len(in_abstract)),
             "distinct_terms": math.log1p(len(counts)),
-            "concept_hit": float(theme.concept(self.sentences)),
+            "concept_hit": float(any(m.startswith("~") for m in counts)),
             "similarity": float(similarity),
-            "exclude_hit": float(bool(excluded)),
+            "exemplar": 0.0,  # filled in by with_exemplars, which compares papers
+            "exclude_hit": float(min(len(excluded), 2)),
             "hedged": hedged / max(len(in_abstract), 1),
             "gate": theme.gate(self.full),
             "matched": ", ".join(t if n == 1 else f"{t} ({n})" for t, n in counts.items()),

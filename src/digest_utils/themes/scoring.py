@@ -16,6 +16,7 @@ the catalogue works with no labelled data; a default theme also has a fitted per
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -99,10 +100,14 @@ def fit(design: pd.DataFrame, *, seed: int = config.RANDOM_SEED) -> Weights:
     return Weights(weights, fitted.intercept, float(_THRESHOLDS[int(np.argmax(f1))]), biases)
 
 
-def scoring_toml(weights: Weights) -> str:
-    """Render fitted weights as a ``[scoring]`` block and per-theme ``bias`` lines."""
+def scoring_toml(weights: Weights, *, fitted_on: str = "") -> str:
+    """Render fitted weights as a ``[scoring]`` block and per-theme ``bias`` lines.
+
+    ``fitted_on`` names the labelled data they came from (written as ``fitted_on``).
+    """
     lines = [
         "[scoring]",
+        *([f"fitted_on = {json.dumps(fitted_on)}"] if fitted_on else []),
         f"threshold = {weights.threshold:.2f}",
         f"intercept = {weights.intercept:.3f}",
     ]

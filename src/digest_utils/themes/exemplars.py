@@ -1,0 +1,332 @@
+"""Labelled example papers, and the ``exemplar`` feature that compares each paper with them.
+
+A user teaches theme assignment by labelling papers: a labels file (:func:`read_labels`) says
+of a paper (by ``paper_id`` or ``title``) that it does (1) or does not (0) belong to a theme.
+On the next run the confirmed papers are *examples* of their theme and the rejected ones count
+against it: the ``exemplar`` feature of a paper is its mean cosine similarity to its
+:data:`K` nearest positive examples minus that to its :data:`K` nearest negative ones, so a
+paper that reads like the confirmed papers scores higher, whatever words it uses. A label
+teaches by example, it does not decree: a paper is never its own example, so its own flag still
+comes from its evidence.
+
+The catalogue's ``[examples]`` names the labels files and the digests holding the labelled
+papers' text (:func:`catalogue_exemplars`); the shipped catalogue names the seed labels.
+
+A theme without any positive example (a theme just added to the catalogue) picks its own among
+the papers being scored: those whose title names one of its terms (gate open, no exclusion) are
+positives. With fewer than :data:`MIN_SELF_EXAMPLES` of them the feature is 0 (no evidence).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from digest_utils.errors import LabelsError
+
+if TYPE_CHECKING:
+    from digest_utils.themes.catalogue import Catalogue
+
+__all__ = [
+    "Exemplars",
+    "catalogue_exemplars",
+    "exemplar_scores",
+    "read_labels",
+    "with_exemplars",
+]
+
+#: How many nearest examples (positive, and negative) are averaged.
+K = 5
+#: The feature is in units of 0.1 cosine, a scale like the other features' (which matters for
+#: the regularised fit of the shared weights) ...
+SCALE = 10.0
+#: ... and clipped to +-this (real papers stay within about +-2).
+CLIP = 3.0
+#: A theme without labelled examples needs this many self-picked positives, else no evidence.
+MIN_SELF_EXAMPLES = 3
+
+
+@dataclass(frozen=True)
+class Exemplars:
+    """Labelled example papers: ids, embeddings and a 0/1 label per theme (NaN = unlabelled).
+
+    Attributes:
+        paper_ids: The example papers.
+        embeddings: float32 ``(len(paper_ids), dim)``, rows aligned with ``paper_ids``.
+        labels: Theme id -> float array aligned with ``paper_ids`` (1, 0 or NaN).
+    """
+
+    paper_ids: tuple[str, ...]
+    embeddings: np.ndarray
+    labels: dict[str, np.ndarray]
+
+    @classmethod
+    def from_labels(
+        cls, labels: pd.DataFrame, paper_ids: Sequence[str], embeddings: np.ndarray
+    ) -> Exemplars:
+        """Examples from long labels and the papers whose text is at hand.
+
+        Args:
+            labels: Long labels: ``paper_id``, ``theme``, ``y`` (0/1), e.g. from
+                :func:`read_labels`; a later row for the same (paper, theme) wins.
+            paper_ids: The papers with text, rows of ``embeddings``.
+            embeddings: Their embeddings.
+
+        Returns:
+            The labelled papers found in ``paper_ids`` (others are left out).
+        """
+        row = {p: i for i, p in enumerate(paper_ids)}
+        found = labels[labels["paper_id"].isin(row)].drop_duplicates(
+            ["paper_id", "theme"], keep="last"
+        )
+        wide = found.pivot(index="paper_id", columns="theme", values="y")
+        ids = tuple(str(p) for p in wide.index)
+        return cls(
+            paper_ids=ids,
+            embeddings=np.asarray(embeddings, dtype=np.float32)[[row[p] for p in ids]],
+            labels={str(t): wide[t].to_numpy(dtype=float) for t in wide.columns},
+        )
+
+
+def read_labels(path: str | Path, theme_ids: Sequence[str]) -> pd.DataFrame:
+    """Read a labels file a user writes: which papers do (1) or do not (0) belong to a theme.
+
+    Two layouts are read (CSV with a header row):
+
+    * long: ``paper_id`` or ``title``, ``theme``, ``label`` (one row per judgement);
+    * wide: ``paper_id`` or ``title``, then a column per theme id holding 0, 1 or blank
+      (e.g. ``tests/data/theme_labels.csv``); other columns are ignored.
+
+    A title is turned into its ``paper_id`` (:func:`digest_utils.parse.paper_id`), so a label
+    finds its paper in any digest. A blank label means "not judged".
+
+    Args:
+        path: The CSV file.
+        theme_ids: The catalogue's theme ids; wide columns of other names are ignored.
+
+    Returns:
+        Long frame ``paper_id`` (string), ``theme`` (string), ``y`` (int8), in file order.
+
+    Raises:
+        LabelsError: The file is missing, has neither ``paper_id`` nor ``title``, has no theme
+            column, names a theme not in the catalogue, or holds a label other than 0/1
+            (names the file, line and column).
+    """
+    from digest_utils.parse import paper_id
+
+    path = Path(path)
+    if not path.exists():
+        raise LabelsError("labels file not found", path=path)
+    raw = pd.read_csv(path, dtype=str, keep_default_na=False)
+    if "paper_id" in raw.columns:
+        ids = raw["paper_id"].str.strip()
+    elif "title" in raw.columns:
+        ids = raw["title"].map(paper_id)
+    else:
+        raise LabelsError(
+            f"expected a 'paper_id' or 'title' column (got {', '.join(raw.columns)})", path=path
+        )
+    if {"theme", "label"} <= set(raw.columns):
+        long = pd.DataFrame({"paper_id": ids, "theme": raw["theme"].str.strip(), "y": raw["label"]})
+        unknown = ~long["theme"].isin(list(theme_ids))
+        if unknown.any():
+            raise LabelsError(
+                f"expected a theme id of the catalogue ({', '.join(theme_ids)}) "
+                f"(got {long['theme'][unknown].iloc[0]!r})",
+                path=path,
+                lineno=int(np.flatnonzero(unknown)[0]) + 2,  # after the header, 1-based
+                column="theme",
+            )
+        column = "label"
+    else:
+        themes = [t for t in theme_ids if t in raw.columns]
+        if not themes:
+            raise LabelsError(
+                "expected 'theme' and 'label' columns, or a column per theme id "
+                f"({', '.join(theme_ids)}) (got {', '.join(raw.columns)})",
+                path=path,
+            )
+        long = raw.assign(paper_id=ids).melt(
+            id_vars="paper_id", value_vars=themes, var_name="theme", value_name="y"
+        )
+        column = ""
+    return _check_values(long, path, column, rows=len(raw))
+
+
+def _check_values(long: pd.DataFrame, path: Path, column: str, *, rows: int) -> pd.DataFrame:
+    """Keep judged rows (0/1), raise on anything else but blank; name the line and column.
+
+    ``long`` is the file's rows (``rows`` of them), or for a wide file its theme columns
+    stacked one after the other.
+    """
+    value = long["y"].str.strip()
+    bad = ~value.isin(["0", "1", ""])
+    if bad.any():
+        k = int(np.flatnonzero(bad)[0])
+        raise LabelsError(
+            f"expected 0, 1 or blank (got {long['y'].iloc[k]!r})",
+            path=path,
+            lineno=k % max(rows, 1) + 2,  # after the header, 1-based
+            column=column or str(long["theme"].iloc[k]),
+        )
+    judged = value != ""
+    return pd.DataFrame(
+        {
+            "paper_id": pd.array(long["paper_id"][judged], dtype="string"),
+            "theme": pd.array(long["theme"][judged], dtype="string"),
+            "y": value[judged].astype("int8").to_numpy(),
+        }
+    )
+
+
+def catalogue_exemplars(
+    catalogue: Catalogue,
+    papers: pd.DataFrame,
+    embeddings: np.ndarray,
+    *,
+    labels: Sequence[str | Path] = (),
+    model: str | None = None,
+    cache_dir: str | Path | None = None,
+) -> Exemplars | None:
+    """The examples a catalogue names, found among ``papers`` and its ``[examples]`` digests.
+
+    Args:
+        catalogue: Its ``example_labels`` are read in order, then ``labels``; a later label of
+            the same (paper, theme) wins, so a user's file can correct a shipped one.
+        papers: The papers being analysed (``paper_id``, ``title``, ``abstract``); a labelled
+            paper among them needs no digest.
+        embeddings: Their embeddings, rows aligned with ``papers``.
+        labels: More labels files (see :func:`read_labels`).
+        model: Embedding model for the ``[examples]`` digests' papers (cached).
+        cache_dir: Embedding cache folder.
+
+    Returns:
+        The :class:`Exemplars`, or ``None`` when no labels file is named.
+    """
+    from digest_utils.embed import embed_papers
+    from digest_utils.parse import dedupe, load_digests
+
+    files = [*catalogue.example_labels, *map(Path, labels)]
+    if not files:
+        return None
+    long = pd.concat([read_labels(f, catalogue.ids) for f in files], ignore_index=True)
+    ids = [str(p) for p in papers["paper_id"]]
+    emb = np.asarray(embeddings, dtype=np.float32)
+    if catalogue.example_digests:
+        more = dedupe(load_digests(list(catalogue.example_digests)))
+        more = more[~more["paper_id"].isin(ids) & more["paper_id"].isin(long["paper_id"])]
+        if len(more):
+            extra = embed_papers(more, model=model, cache_dir=cache_dir, progress=False)
+            ids, emb = [*ids, *map(str, more["paper_id"])], np.vstack([emb, extra])
+    return Exemplars.from_labels(long, ids, emb)
+
+
+def exemplar_scores(
+    embeddings: np.ndarray,
+    paper_ids: Sequence[str],
+    examples: np.ndarray,
+    example_ids: Sequence[str],
+    positive: np.ndarray,
+    negative: np.ndarray,
+    *,
+    k: int = K,
+) -> np.ndarray:
+    """Mean cosine to the ``k`` nearest positive examples minus to the ``k`` nearest negatives.
+
+    A paper is never its own example (matched by id). Where a paper has no positive (or no
+    negative) example left, the result is NaN.
+
+    Args:
+        embeddings: The papers scored, unit-normalised rows.
+        paper_ids: Their ids.
+        examples: The examples' embeddings.
+        example_ids: Their ids.
+        positive: Boolean per example: an example of the theme.
+        negative: Boolean per example: an example of not-the-theme.
+        k: How many nearest examples of each kind are averaged.
+
+    Returns:
+        float64 array, one value per paper.
+    """
+    if len(example_ids) == 0 or len(paper_ids) == 0:
+        return np.full(len(paper_ids), np.nan)
+    sims = np.asarray(embeddings, dtype=np.float64) @ np.asarray(examples, dtype=np.float64).T
+    other = np.asarray(paper_ids, dtype=object)[:, None] != np.asarray(example_ids, dtype=object)
+    return _top_mean(sims, other & positive[None, :], k) - _top_mean(
+        sims, other & negative[None, :], k
+    )
+
+
+def _top_mean(sims: np.ndarray, mask: np.ndarray, k: int) -> np.ndarray:
+    """Per row, the mean of the ``k`` largest ``sims`` where ``mask`` (NaN where none)."""
+    top = -np.sort(-np.where(mask, sims, -np.inf), axis=1)[:, :k]
+    count = np.minimum(mask.sum(axis=1), k)
+    total = np.where(np.isfinite(top), top, 0.0).sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(count > 0, total / np.maximum(count, 1), np.nan)
+
+
+def with_exemplars(
+    features: pd.DataFrame,
+    embeddings: np.ndarray,
+    paper_ids: Sequence[str] | pd.Series,
+    exemplars: Exemplars | None,
+) -> pd.DataFrame:
+    """Return ``features`` with the ``exemplar`` column computed from ``exemplars``.
+
+    For a theme with a positive example, the column is :func:`exemplar_scores` against the
+    labelled examples, plus as negatives the papers being scored that show no term or concept
+    of the theme and carry no label (so a few labels still give a well-scaled feature). A
+    theme without (or every theme, with ``None``) picks its own examples among the papers
+    being scored (see the module docstring). Values are scaled by :data:`SCALE`, clipped to
+    +-:data:`CLIP`, and missing ones are 0. Call it again with other examples, e.g. per
+    cross-validation fold.
+
+    Args:
+        features: From :func:`digest_utils.themes.features.theme_features`.
+        embeddings: The papers' embeddings, rows aligned with ``paper_ids``.
+        paper_ids: The papers of ``features``.
+        exemplars: The labelled examples, or ``None``.
+
+    Returns:
+        A copy of ``features`` with ``exemplar`` filled in.
+    """
+    out = features.copy()
+    row = {p: i for i, p in enumerate(paper_ids)}
+    emb = np.asarray(embeddings, dtype=np.float32)
+    values = np.zeros(len(out))
+    for tid in pd.unique(out["theme"]):
+        sel = (out["theme"] == tid).to_numpy()
+        part = out[sel]
+        ids = [str(p) for p in part["paper_id"]]
+        query = emb[[row[p] for p in part["paper_id"]]]
+        # no term and no concept of the theme: a safe "not this theme"
+        unrelated = ((part["distinct_terms"] == 0) & (part["concept_hit"] == 0)).to_numpy()
+        lab = exemplars.labels.get(str(tid)) if exemplars is not None else None
+        if exemplars is not None and lab is not None and (lab == 1).any():
+            known = np.asarray(exemplars.paper_ids, dtype=object)[~np.isnan(lab)]
+            extra = unrelated & ~np.isin(np.asarray(ids, dtype=object), known)
+            vals = exemplar_scores(
+                query,
+                ids,
+                np.vstack([exemplars.embeddings, query[extra]]),
+                [*exemplars.paper_ids, *np.asarray(ids, dtype=object)[extra]],
+                np.concatenate([lab == 1, np.zeros(int(extra.sum()), dtype=bool)]),
+                np.concatenate([lab == 0, np.ones(int(extra.sum()), dtype=bool)]),
+            )
+        else:
+            named = (part["title_hit"] > 0) & part["gate"].astype(bool) & (part["exclude_hit"] == 0)
+            pos = named.to_numpy()
+            vals = (
+                exemplar_scores(query, ids, query, ids, pos, unrelated)
+                if pos.sum() >= MIN_SELF_EXAMPLES
+                else np.zeros(len(part))  # too few to judge (a tiny corpus): no evidence
+            )
+        values[sel] = np.clip(SCALE * np.nan_to_num(vals, nan=0.0), -CLIP, CLIP)
+    out["exemplar"] = values
+    return out
