@@ -281,3 +281,14 @@ def test_paths_mix_files_and_folders_in_given_order(tmp_path):
     df = load_digests([DATA / "spaced_meta.txt", folder, folder / "a.txt"])
     assert df["digest"].unique().tolist() == ["spaced_meta", "a", "b"]
     assert len(df) == 4 + 3 + 2
+
+
+def test_an_abstract_starting_with_a_bullet_is_read_as_the_abstract(tmp_path):
+    """Only an authors line ('• 3 authors') is metadata; '• text' after a title is the abstract."""
+    path = tmp_path / "bullet.txt"
+    path.write_text("A title\n• We list three findings about bullets.\n", encoding="utf-8")
+    df = load_digest(path)
+    assert df["abstract"].tolist() == ["• We list three findings about bullets."]
+    path.write_text("A title\n• 3 authors\n", encoding="utf-8")
+    with pytest.raises(DigestParseError, match=r"bullet.txt:2: expected an abstract"):
+        load_digest(path)

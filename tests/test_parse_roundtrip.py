@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import tempfile
 from pathlib import Path
 
@@ -60,7 +61,11 @@ def _render(layout: str, items) -> str:
     return "\n".join(lines)
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(
+    max_examples=int(os.environ.get("ROUNDTRIP_EXAMPLES", "150")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 @given(layout=st.sampled_from(["compact", "spaced_meta", "spaced_plain"]), items=entries)
 def test_rendered_entries_parse_back_unchanged(layout, items):
     """Titles, abstracts, authors/organisation, dates and upvotes survive a render+parse."""

@@ -220,7 +220,7 @@ class _PageParser:
         return self.entries
 
     def on_abstract(self, lineno: int, s: str, _next: str | None) -> None:
-        if s[0] == "•" or s == _DOT or _is_date(s):
+        if s == _DOT or _is_date(s) or (s[0] == "•" and _AUTHORS.fullmatch(s)):
             raise self.error("expected an abstract after the title", lineno, s)
         assert self.cur is not None
         self.cur.abstract = s
