@@ -36,7 +36,8 @@ def test_json_array_fills_the_columns_from_the_record():
     # the file stem is not a date, so the digest's date comes from submittedOnDailyAt
     assert first["digest_date_text"] == record["submittedOnDailyAt"][:10]
     assert first["digest_label"] == record["submittedOnDailyAt"][:10]
-    starts = [n for n, line in enumerate((DATA / "api_array.json").open(), 1) if line == "  {\n"]
+    lines = (DATA / "api_array.json").read_text().splitlines()
+    starts = [n for n, line in enumerate(lines, 1) if line == "  {"]
     assert df["line"].tolist() == starts  # where each record starts in the pretty array
     assert df["position"].tolist() == [1, 2]
     assert df.loc[1, "organization"] is pd.NA  # the second record has no organisation
