@@ -69,9 +69,7 @@ def test_text_digests_leave_the_json_columns_empty_and_are_labelled_by_their_dat
         "compact": "compact",
         "spaced_meta": "Dec 11",
     }
-    assert set(load_digest(DATA / "spaced_meta.txt", year=2021)["digest_label"]) == {
-        "2021-12-11"
-    }
+    assert set(load_digest(DATA / "spaced_meta.txt", year=2021)["digest_label"]) == {"2021-12-11"}
 
 
 def test_folder_mixes_text_and_json_digests(tmp_path):
@@ -137,7 +135,9 @@ def test_utf16_without_bom_is_decoded(tmp_path):
     """UTF-16 LE without a byte-order mark is recognised by its NUL bytes."""
     path = tmp_path / "x.txt"
     path.write_bytes((DATA / "compact.txt").read_text(encoding="utf-8").encode("utf-16-le"))
-    assert load_digest(path)["title"].tolist() == load_digest(DATA / "compact.txt")["title"].tolist()
+    assert (
+        load_digest(path)["title"].tolist() == load_digest(DATA / "compact.txt")["title"].tolist()
+    )
 
 
 @pytest.mark.parametrize(

@@ -128,7 +128,7 @@ def _get_page(url: str, params: dict[str, Any], *, day: str, timeout: float) -> 
 
     try:
         response = get_session().get(
-            url, params=params, headers=build_hf_headers(), timeout=timeout
+            url, params=params, headers=_headers(build_hf_headers), timeout=timeout
         )
         hf_raise_for_status(response)
     except OfflineModeIsEnabled:
@@ -159,6 +159,13 @@ def _get_page(url: str, params: dict[str, Any], *, day: str, timeout: float) -> 
             day=day,
         )
     return page
+
+
+def _headers(build: Any) -> dict[str, str]:
+    """huggingface_hub's headers (token from HF_TOKEN or the saved login), naming this tool."""
+    from digest_utils import __version__
+
+    return build(library_name="digest-topics", library_version=__version__)
 
 
 def _offline_message() -> str:
