@@ -186,3 +186,23 @@ def test_report_on_a_corpus_too_small_for_topics_fails_clearly(tmp_path, capsys)
     assert "need at least 15 papers to find topics, got 4" in err
     assert "Traceback" not in err
     assert not (tmp_path / "r" / "index.html").exists()
+
+
+def test_linked_titles_link_papers_with_a_url_and_escape_the_rest():
+    """Titles with a url become links; others stay text; every cell is HTML-escaped."""
+    import pandas as pd
+
+    from digest_utils.report import linked_titles
+
+    table = pd.DataFrame(
+        {
+            "title": ["Linked <b>", "Plain & simple"],
+            "url": pd.array(["https://huggingface.co/papers/2405.00001", pd.NA], "string"),
+            "digest": ["a<i>", "b"],
+        }
+    )
+    page = linked_titles(table).to_html()
+    assert '<a href="https://huggingface.co/papers/2405.00001">Linked &lt;b&gt;</a>' in page
+    assert "Plain &amp; simple" in page and "a&lt;i&gt;" in page
+    assert "2405.00001" not in page.replace('href="https://huggingface.co/papers/2405.00001"', "")
+    assert linked_titles(table).to_html() == page  # a fixed table id: the same page each run
