@@ -186,3 +186,44 @@ def test_report_on_a_corpus_too_small_for_topics_fails_clearly(tmp_path, capsys)
     assert "need at least 15 papers to find topics, got 4" in err
     assert "Traceback" not in err
     assert not (tmp_path / "r" / "index.html").exists()
+
+
+def test_linked_titles_link_papers_with_a_url_and_escape_the_rest():
+    """Titles with a url become links; others stay text; every cell is HTML-escaped."""
+    import pandas as pd
+
+    from digest_utils.report import linked_titles
+
+    table = pd.DataFrame(
+        {
+            "title": ["Linked <b>", "Plain & simple"],
+            "url": pd.array(["https://huggingface.co/papers/2405.00001", pd.NA], "string"),
+            "digest": ["a<i>", "b"],
+        }
+    )
+    page = linked_titles(table).to_html()
+    assert '<a href="https://huggingface.co/papers/2405.00001">Linked &lt;b&gt;</a>' in page
+    assert "Plain &amp; simple" in page and "a&lt;i&gt;" in page
+    assert "2405.00001" not in page.replace('href="https://huggingface.co/papers/2405.00001"', "")
+    assert linked_titles(table).to_html() == page  # a fixed table id: the same page each run
+
+
+def test_report_on_fetched_json_digests_links_titles_to_their_pages(tmp_path):
+    """A folder of fetched JSON digests (with a text one): notebook 01's titles link to pages."""
+    days = json.loads((ROOT / "tests" / "data" / "daily_papers_api.json").read_text())
+    digests = tmp_path / "digests"
+    digests.mkdir()
+    for day, records in days.items():
+        if records:
+            lines = "".join(json.dumps(r) + "\n" for r in records)
+            (digests / f"{day}.jsonl").write_text(lines, encoding="utf-8")
+    shutil.copy(ROOT / "seeds" / "002_6b622c7d2cb255b7.txt", digests / "later.txt")
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    shutil.copy(ROOT / "notebooks" / "01-load-digests.ipynb", notebooks)
+    build_report(
+        tmp_path / "r", parameters={"DIGESTS": str(digests)}, notebooks=notebooks, progress=False
+    )
+    page = (tmp_path / "r" / "01-load-digests.html").read_text(encoding="utf-8")
+    first = days["2024-05-13"][0]["paper"]
+    assert f'<a href="https://huggingface.co/papers/{first["id"]}">{first["title"]}</a>' in page

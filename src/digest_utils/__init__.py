@@ -4,7 +4,8 @@ Load Hugging Face Daily Papers digests saved as text, find topics and named them
 them. :func:`analyse` runs every stage once and joins them on ``paper_id``; the public API is
 listed in ``__all__``. The stages, one module or package each:
 
-* ``parse``: digests -> one row per paper entry (``load_digests``, ``dedupe``);
+* ``parse``: digests -> one row per paper entry (``load_digests``, ``dedupe``); ``parse_json``
+  reads Daily Papers API JSON, which ``fetch`` downloads (the only network use);
 * ``embed``: sentence embeddings, cached on disk;
 * ``themes/``: the catalogue, evidence features, the scoring method, evaluation;
 * ``topics/``: the topic fit, keywords and labels, evaluation;
@@ -22,10 +23,12 @@ from digest_utils.errors import (
     CatalogueError,
     ColumnsError,
     CorpusTooSmallError,
+    DateError,
     DigestError,
     DigestInputError,
     DigestParseError,
     DigestWarning,
+    FetchError,
     LabelsError,
     ModelError,
     OutputError,
@@ -40,10 +43,12 @@ __all__ = [
     "CatalogueError",
     "ColumnsError",
     "CorpusTooSmallError",
+    "DateError",
     "DigestError",
     "DigestInputError",
     "DigestParseError",
     "DigestWarning",
+    "FetchError",
     "LabelsError",
     "ModelError",
     "OutputError",

@@ -50,7 +50,7 @@ from digest_utils.topics import TopicResult, fit_topics
 __all__ = ["Analysis", "analyse", "topic_theme_map"]
 
 #: Columns of ``papers`` carried into :attr:`Analysis.themed`.
-PAPER_COLUMNS = ["paper_id", "title", "digest", "digests", "n_digests", "published"]
+PAPER_COLUMNS = ["paper_id", "title", "digest", "digests", "n_digests", "published", "url"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -138,11 +138,13 @@ class Analysis:
         """Papers joined with their theme flags: the input of the theme and trend charts.
 
         Columns: ``paper_id``, ``title``, ``digest``, ``digests``, ``n_digests``,
-        ``published``, the columns of :attr:`flags` and ``theme`` (the display name of the
-        paper's highest-scoring theme, or ``"none"``).
+        ``published``, ``url`` (the paper's page; NA unless a JSON digest gave its id), the
+        columns of :attr:`flags` and ``theme`` (the display name of the paper's
+        highest-scoring theme, or ``"none"``).
         """
         flags = self.flags.drop(columns="title")
-        papers = self.papers[PAPER_COLUMNS].astype({"paper_id": "string"})
+        papers = self.papers.reindex(columns=PAPER_COLUMNS)  # url: NA for older paper frames
+        papers = papers.astype({"paper_id": "string", "url": "string"})
         out = papers.merge(flags, on="paper_id", how="left", validate="one_to_one")
         out["theme"] = primary_theme(out, self.catalogue)
         return out

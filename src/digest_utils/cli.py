@@ -238,6 +238,20 @@ def _cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_fetch(args: argparse.Namespace) -> int:
+    from digest_utils.fetch import days_of, fetch_digests
+
+    days = days_of(dates=args.date or (), week=args.week, month=args.month)
+    done = fetch_digests(days, args.output, force=args.force, progress=not args.quiet)
+    print(f"wrote {len(done.written)} digest(s), {done.papers} papers, to {args.output}/")
+    if done.on_disk:
+        print(f"{len(done.on_disk)} day(s) already on disk, skipped (--force fetches them again)")
+    if done.empty:
+        listed = ", ".join(d.isoformat() for d in done.empty)
+        print(f"no papers on {listed}; no file written for them", file=sys.stderr)
+    return 0
+
+
 def _output(p: argparse.ArgumentParser, what: str = "output file") -> None:
     formats = ", ".join(f"{k} ({v})" for k, v in OUTPUT_FORMATS.items())
     p.add_argument("-o", "--output", metavar="FILE", help=f"{what}; format by extension: {formats}")
@@ -255,7 +269,12 @@ def _on_error(p: argparse.ArgumentParser) -> None:
 
 def _common(p: argparse.ArgumentParser, *, output: bool = True) -> None:
     """Arguments shared by the analysis commands (paths, catalogue, model, seed, ...)."""
-    p.add_argument("paths", nargs="+", metavar="PATH", help="digest .txt files or folders of them")
+    p.add_argument(
+        "paths",
+        nargs="+",
+        metavar="PATH",
+        help="digest files (.txt, .json, .jsonl) or folders of them",
+    )
     p.add_argument(
         "--themes",
         metavar="TOML",
@@ -281,7 +300,12 @@ def _add_parse(sub: argparse._SubParsersAction) -> None:
         description="Parse digests into a table, one row per paper entry in file order. "
         "Without -o, print a per-digest summary.",
     )
-    p.add_argument("paths", nargs="+", metavar="PATH", help="digest .txt files or folders of them")
+    p.add_argument(
+        "paths",
+        nargs="+",
+        metavar="PATH",
+        help="digest files (.txt, .json, .jsonl) or folders of them",
+    )
     _output(p, "write the table here")
     p.add_argument(
         "--year",
@@ -364,8 +388,33 @@ def _add_report(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=_cmd_report)
 
 
+def _add_fetch(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "fetch",
+        help="download Daily Papers from Hugging Face, one JSON Lines digest per day",
+        description="Download the Daily Papers of the days asked for through huggingface_hub "
+        "and write DIR/YYYY-MM-DD.jsonl for each day with papers, every field the API "
+        "returned kept. The only command that uses the network. HF_ENDPOINT and HF_TOKEN "
+        "are honoured as huggingface_hub does.",
+    )
+    days = p.add_mutually_exclusive_group(required=True)
+    days.add_argument("--date", action="append", metavar="YYYY-MM-DD", help="a day (repeatable)")
+    days.add_argument("--week", metavar="YYYY-Www", help="an ISO week, e.g. 2024-W20, or 'last'")
+    days.add_argument("--month", metavar="YYYY-MM", help="every day of a month")
+    p.add_argument(
+        "-o",
+        "--output",
+        default=config.FETCH_DIR,
+        metavar="DIR",
+        help=f"folder of the digests (default: {config.FETCH_DIR}/)",
+    )
+    p.add_argument("--force", action="store_true", help="fetch again days already on disk")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=_cmd_fetch)
+
+
 #: One function per command adds its subparser; a new command is a new ``_cmd_*``/``_add_*`` pair.
-COMMANDS = (_add_parse, _add_themes, _add_topics, _add_evaluate, _add_report)
+COMMANDS = (_add_parse, _add_themes, _add_topics, _add_evaluate, _add_report, _add_fetch)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -373,7 +422,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="digest-topics",
         description="What is this pile of new ML papers about? Load Hugging Face Daily "
-        "Papers digests saved as text, and find their topics and themes.",
+        "Papers digests (pages saved as text, or API JSON from 'fetch'), and find their "
+        "topics and themes.",
         epilog="Errors in the input are reported as 'path:line: message' with exit status 2.",
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")

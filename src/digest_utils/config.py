@@ -6,6 +6,8 @@ Environment variables read (each at call time, so tests and notebooks may set th
   :func:`cache_dir`;
 * ``DIGEST_THEMES``: theme catalogue (default ``themes.toml`` in the repository), see
   :func:`themes_path`;
+* ``HF_ENDPOINT``: the Hub ``fetch`` asks (default ``https://huggingface.co``), see
+  :func:`hf_endpoint`; ``HF_TOKEN`` is read by ``huggingface_hub`` itself when ``fetch`` runs;
 * ``HF_HUB_OFFLINE`` and ``TOKENIZERS_PARALLELISM`` are set to ``1`` / ``false`` when a model is
   loaded, unless already set (offline by default).
 """
@@ -57,3 +59,39 @@ def cache_dir() -> Path:
 def themes_path() -> Path:
     """Return the default theme catalogue: ``$DIGEST_THEMES`` or ``themes.toml`` in the repo."""
     return Path(os.environ.get(THEMES_ENV) or REPO_ROOT / "themes.toml")
+
+
+#: Environment variable naming the Hub that ``fetch`` asks (read by ``huggingface_hub`` too).
+HF_ENDPOINT_ENV = "HF_ENDPOINT"
+
+#: The Hub ``fetch`` asks when ``HF_ENDPOINT`` is unset.
+DEFAULT_HF_ENDPOINT = "https://huggingface.co"
+
+#: The Daily Papers API route (the one ``HfApi.list_daily_papers`` calls).
+DAILY_PAPERS_ROUTE = "/api/daily_papers"
+
+#: A paper's page on the Hub, by arXiv id: the ``url`` column of JSON digests. Loading stays
+#: offline and independent of ``HF_ENDPOINT``: the link always points at the public Hub.
+PAPER_URL = "https://huggingface.co/papers/{arxiv_id}"
+
+#: Where ``fetch`` writes its digests (one ``YYYY-MM-DD.jsonl`` per day), relative to the
+#: working directory.
+FETCH_DIR = "digests"
+
+#: Records asked for per page (the server may answer with fewer; paging stops at an empty page).
+FETCH_PAGE_SIZE = 100
+
+#: Most pages asked for one day: a guard against a server that ignores the page number.
+FETCH_MAX_PAGES = 200
+
+#: Seconds to wait for the Hub to answer one request.
+FETCH_TIMEOUT = 30.0
+
+
+def hf_endpoint() -> str:
+    """Return the Hub ``fetch`` asks: ``$HF_ENDPOINT`` (read now) or ``https://huggingface.co``.
+
+    ``huggingface_hub`` reads ``HF_ENDPOINT`` once, when it is imported; reading it here at call
+    time lets a test or notebook set it later.
+    """
+    return (os.environ.get(HF_ENDPOINT_ENV) or DEFAULT_HF_ENDPOINT).rstrip("/")

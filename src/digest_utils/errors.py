@@ -12,7 +12,10 @@ The tree::
     ├── CorpusTooSmallError (ValueError)
     │                               too few papers to find topics
     ├── ModelError                  an embedding model cannot be loaded
-    └── OutputError (ValueError)    an output file cannot be written in the requested format
+    ├── OutputError (ValueError)    an output file cannot be written in the requested format
+    ├── DateError (ValueError)      a --date, --week or --month value is not a valid date
+    └── FetchError (OSError)        fetching Daily Papers failed: offline, unreachable, an
+                                    HTTP error status, an unexpected answer, or no papers
 
     DigestWarning (UserWarning)     on_error="warn" skipped a bad digest file
 
@@ -33,10 +36,12 @@ __all__ = [
     "CatalogueError",
     "ColumnsError",
     "CorpusTooSmallError",
+    "DateError",
     "DigestError",
     "DigestInputError",
     "DigestParseError",
     "DigestWarning",
+    "FetchError",
     "LabelsError",
     "ModelError",
     "OutputError",
@@ -186,6 +191,42 @@ class ModelError(DigestError):
 
 class OutputError(DigestError, ValueError):
     """An output file cannot be written as asked (``path`` is set)."""
+
+
+class DateError(DigestError, ValueError):
+    """A date, ISO week or month given to ``fetch`` is malformed or impossible.
+
+    Attributes:
+        value: The value as given, e.g. ``"2024-13-01"``.
+    """
+
+    def __init__(self, message: str, *, value: str) -> None:
+        self.value = value
+        super().__init__(message)
+
+
+class FetchError(DigestError, OSError):
+    """Fetching Daily Papers from the Hub failed.
+
+    Attributes:
+        url: The endpoint or request concerned, or ``None``.
+        status: The HTTP status code of an error answer, or ``None`` (no answer at all).
+        day: The day being fetched (``YYYY-MM-DD``), or ``None``.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        url: str | None = None,
+        status: int | None = None,
+        day: str | None = None,
+    ) -> None:
+        self.url, self.status, self.day = url, status, day
+        super().__init__(message)
+
+    def _where(self) -> str:
+        return self.day or ""
 
 
 class DigestWarning(UserWarning):

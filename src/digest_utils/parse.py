@@ -1,4 +1,8 @@
-"""Read Hugging Face Daily Papers pages saved as plain text into a DataFrame.
+"""Read Hugging Face Daily Papers digests into a DataFrame: pages saved as text, or API JSON.
+
+A reader per file extension (:data:`READERS`) turns one file into the :data:`COLUMNS`:
+``.txt`` pages here, ``.json``/``.jsonl`` Daily Papers API records in
+:mod:`digest_utils.parse_json`. :func:`dedupe` then merges the copies of each paper.
 
 Three layouts occur in saved pages, and one parser reads them all because it works on the
 sequence of non-blank lines, not on blank-line structure:
@@ -52,7 +56,35 @@ COLUMNS = [
     "upvotes",
     "digest_date_text",
     "paper_id",
+    "digest_label",
+    "arxiv_id",
+    "url",
+    "github",
+    "keywords",
 ]
+
+#: Columns only JSON digests fill (text digests leave them NA).
+JSON_COLUMNS = ["arxiv_id", "url", "github", "keywords"]
+
+_DTYPES = {
+    "digest": "string",
+    "position": "int64",
+    "line": "int64",
+    "title": "string",
+    "abstract": "string",
+    "authors": "Int64",
+    "organization": "string",
+    "published": "datetime64[ns]",
+    "published_text": "string",
+    "upvotes": "Int64",
+    "digest_date_text": "string",
+    "paper_id": "string",
+    "digest_label": "string",
+    "arxiv_id": "string",
+    "url": "string",
+    "github": "string",
+    "keywords": "object",
+}
 
 _FURNITURE = frozenset(
     {
@@ -99,8 +131,29 @@ def paper_id(title: str) -> str:
     return hashlib.sha1(norm.encode("utf-8")).hexdigest()[:12]
 
 
-def _read_text(path: Path) -> str:
-    """Read a file as UTF-8 text, rejecting empty, binary, non-UTF-8 and HTML input."""
+_UTF16_BOMS = {b"\xff\xfe": "utf-16", b"\xfe\xff": "utf-16"}
+
+
+def _utf16_codec(data: bytes) -> str | None:
+    """The UTF-16 codec of ``data`` (by its byte-order mark, or NULs in every other byte)."""
+    if data[:2] in _UTF16_BOMS:
+        return _UTF16_BOMS[data[:2]]
+    head = data[:400]
+    if len(head) >= 4 and len(head) % 2 == 0:
+        if head[1::2].count(0) >= 0.9 * len(head) / 2:
+            return "utf-16-le"
+        if head[0::2].count(0) >= 0.9 * len(head) / 2:
+            return "utf-16-be"
+    return None
+
+
+def decode_file(path: Path) -> str:
+    """Read a file as text: UTF-8 (with or without BOM), or UTF-16 (Windows' "Unicode").
+
+    Raises:
+        DigestInputError: The file is missing or unreadable.
+        DigestParseError: The bytes are binary or neither UTF-8 nor UTF-16 (names the line).
+    """
     try:
         data = path.read_bytes()
     except FileNotFoundError:
@@ -109,6 +162,15 @@ def _read_text(path: Path) -> str:
         raise DigestInputError("is a folder; pass it to load_digests()", path=path) from None
     except OSError as exc:
         raise DigestInputError(f"cannot be read ({exc.strerror})", path=path) from None
+    codec = _utf16_codec(data)
+    if codec is not None:
+        try:
+            return data.decode(codec).lstrip("\ufeff")
+        except UnicodeDecodeError:
+            raise DigestParseError(
+                "expected UTF-8 text, found UTF-16 that does not decode; re-save it as UTF-8",
+                path=path,
+            ) from None
     nul = data.find(b"\x00")
     if nul >= 0:
         raise DigestParseError(
@@ -125,6 +187,12 @@ def _read_text(path: Path) -> str:
             path=path,
             lineno=data.count(b"\n", 0, exc.start) + 1,
         ) from None
+    return text
+
+
+def _read_text(path: Path) -> str:
+    """Read a saved page as text, rejecting empty, binary, non-UTF-8 and HTML input."""
+    text = decode_file(path)
     if not text.strip():
         raise DigestParseError(
             "file is empty; expected a Daily Papers page saved as text", path=path
@@ -328,27 +396,32 @@ def _to_date(
 
 def _frame(cols: dict[str, list]) -> pd.DataFrame:
     df = pd.DataFrame(cols, columns=COLUMNS)
-    return df.astype(
-        {
-            "digest": "string",
-            "position": "int64",
-            "line": "int64",
-            "title": "string",
-            "abstract": "string",
-            "authors": "Int64",
-            "organization": "string",
-            "published": "datetime64[ns]",
-            "published_text": "string",
-            "upvotes": "Int64",
-            "digest_date_text": "string",
-            "paper_id": "string",
-        }
-    )
+    return df.astype(_DTYPES)
+
+
+# A saved page never starts like this; API JSON does ("[Re] ..." titles do not match).
+_JSON_START = re.compile(r"\s*(\{|\[\s*[\{\]])")
+
+
+def _page_label(page_date: str | None, year: int | None, path: Path) -> str:
+    """A text digest's label: its ISO date when its year is known, else its date, else its stem."""
+    if page_date is None:
+        return path.stem
+    try:
+        when, as_written, _ = _to_date(page_date, year, path, 0)
+    except DigestParseError:  # not a calendar date in that year: keep it as written
+        return page_date
+    return as_written if pd.isna(when) else when.strftime("%Y-%m-%d")  # type: ignore[attr-defined]
 
 
 def _text_columns(path: Path, year: int | None) -> dict[str, list]:
-    """Parse one saved page (text) into column lists."""
-    entries, page_date = _parse_text(_read_text(path), path)
+    """Parse one saved page (text) into column lists; API JSON saved as ``.txt`` is read as JSON."""
+    page = _read_text(path)
+    if _JSON_START.match(page):
+        from digest_utils.parse_json import json_text_columns
+
+        return json_text_columns(page, path)
+    entries, page_date = _parse_text(page, path)
     published, published_text, upvotes = [], [], []
     for e in entries:
         when, text, up = (
@@ -373,13 +446,26 @@ def _text_columns(path: Path, year: int | None) -> dict[str, list]:
         "upvotes": upvotes,
         "digest_date_text": [page_date] * n,
         "paper_id": [paper_id(e.title) for e in entries],
+        "digest_label": [_page_label(page_date, year, path)] * n,
+        **{c: [None] * n for c in JSON_COLUMNS},
     }
+
+
+def _json_columns(path: Path, year: int | None) -> dict[str, list]:
+    """Read Daily Papers API records (see :mod:`digest_utils.parse_json`)."""
+    from digest_utils.parse_json import json_columns
+
+    return json_columns(path, year)
 
 
 #: Readers by file extension: each turns one file into lists for every name in :data:`COLUMNS`.
 #: A new digest format is a new reader here; a folder contributes the files of every extension
 #: listed, and a file named explicitly with another extension is read as text.
-READERS: dict[str, Callable[[Path, int | None], dict[str, list]]] = {".txt": _text_columns}
+READERS: dict[str, Callable[[Path, int | None], dict[str, list]]] = {
+    ".txt": _text_columns,
+    ".json": _json_columns,
+    ".jsonl": _json_columns,
+}
 
 
 def _columns(path: Path, year: int | None) -> dict[str, list]:
@@ -391,7 +477,9 @@ def load_digest(path: str | Path, *, year: int | None = None) -> pd.DataFrame:
     """Load one digest file: one row per paper entry, in file order.
 
     Args:
-        path: A Daily Papers page saved as UTF-8 text.
+        path: A Daily Papers page saved as text (UTF-8 or UTF-16), or Daily Papers API records
+            as ``.json`` (an array) or ``.jsonl`` (one record per line); see
+            :mod:`digest_utils.parse_json` for how records fill the columns.
         year: Year to assume for dates written without one (``Sep 20``). When ``None`` such
             dates give ``NaT`` in ``published``; the text is kept in ``published_text``.
 
@@ -401,13 +489,17 @@ def load_digest(path: str | Path, *, year: int | None = None) -> pd.DataFrame:
         ``abstract`` (string), ``authors`` (Int64, NA if absent), ``organization`` (string, NA
         if absent), ``published`` (datetime64[ns], NaT if absent or no year known),
         ``published_text`` (string, the date as written, NA if absent), ``upvotes`` (Int64,
-        NA if absent), ``digest_date_text`` (string, the page's own date header, NA if none)
-        and ``paper_id`` (string, see :func:`paper_id`).
+        NA if absent), ``digest_date_text`` (string, the page's own date header, NA if none),
+        ``paper_id`` (string, see :func:`paper_id`), ``digest_label`` (string: the digest's
+        date as ``YYYY-MM-DD`` when known, else its date as written, else the file stem), and
+        the columns only JSON digests fill, NA for text: ``arxiv_id``, ``url`` (the paper's
+        page on the Hub), ``github`` (string) and ``keywords`` (object: list of str).
 
     Raises:
         DigestInputError: The path does not exist or cannot be read.
         DigestParseError: The text is not a Daily Papers page (empty, binary, HTML, a title
-            without abstract, metadata without a paper, ...); names the file and line.
+            without abstract, metadata without a paper, ...), or the JSON is malformed or not
+            Daily Papers records; names the file and line.
 
     Example:
         >>> df = load_digest("seeds/001_36498add99c7ff1f.txt")  # doctest: +SKIP
@@ -417,7 +509,7 @@ def load_digest(path: str | Path, *, year: int | None = None) -> pd.DataFrame:
 
 
 def _expand(paths: Iterable[str | Path] | str | Path) -> list[Path]:
-    """Expand files and folders (a folder means its ``*.txt`` files, sorted by name)."""
+    """Expand files and folders (a folder means its files with an extension in :data:`READERS`)."""
     if isinstance(paths, str | Path):
         paths = [paths]
     out: list[Path] = []
@@ -451,7 +543,8 @@ def load_digests(
     """Load several digests into one DataFrame (columns as in :func:`load_digest`).
 
     Args:
-        paths: Files and/or folders; a folder means its ``*.txt`` files sorted by name.
+        paths: Files and/or folders; a folder means its ``.txt``, ``.json`` and ``.jsonl``
+            files (every extension in :data:`READERS`) sorted by name.
             A file reached twice is read once.
         year: See :func:`load_digest`.
         on_error: ``"raise"`` (default) stops at the first bad file. ``"warn"`` issues a
@@ -487,40 +580,96 @@ def load_digests(
     return df
 
 
-_META = ["authors", "organization", "published", "published_text", "upvotes"]
+_META = ["authors", "organization", "published", "published_text", "upvotes", *JSON_COLUMNS]
+
+
+def _filled(value: object) -> bool:
+    """True for a value that is present (a list counts even though ``pd.notna`` cannot say)."""
+    return isinstance(value, list) or bool(pd.notna(value))
+
+
+def _paper_groups(paper_ids: list[str], arxiv_ids: list[str | None]) -> list[list[int]]:
+    """Row numbers of each paper's copies, papers in order of first appearance.
+
+    Two rows are one paper when they carry the same arXiv id, or when their ``paper_id``
+    (normalised title) is equal and they do not carry two different arXiv ids. A row without
+    an id joins the first paper of its title.
+    """
+    groups: list[list[int]] = []
+    group_arxiv: list[str | None] = []
+    by_arxiv: dict[str, int] = {}
+    by_title: dict[str, list[int]] = {}  # paper_id -> the groups holding that title
+    for row, (pid, aid) in enumerate(zip(paper_ids, arxiv_ids, strict=True)):
+        g = by_arxiv.get(aid, -1) if aid is not None else -1
+        if g < 0:
+            titled = by_title.get(pid, [])
+            g = next((t for t in titled if aid is None or group_arxiv[t] in (None, aid)), -1)
+        if g < 0:
+            g = len(groups)
+            groups.append([])
+            group_arxiv.append(None)
+        groups[g].append(row)
+        if g not in by_title.setdefault(pid, []):
+            by_title[pid].append(g)
+        if aid is not None and group_arxiv[g] is None:
+            group_arxiv[g], by_arxiv[aid] = aid, g
+    return groups
+
+
+def _merged_row(records: list[dict], rows: list[int], richness: list[int]) -> dict:
+    """The richest copy of a paper, its empty metadata filled from the other copies."""
+    order = sorted(rows, key=lambda r: (-richness[r], r))
+    kept = dict(records[order[0]])
+    for col in _META:
+        if not _filled(kept[col]):
+            kept[col] = next(
+                (records[r][col] for r in order[1:] if _filled(records[r][col])), kept[col]
+            )
+    kept["digests"] = list(dict.fromkeys(records[r]["digest"] for r in rows))
+    return kept
 
 
 def dedupe(entries: pd.DataFrame) -> pd.DataFrame:
-    """Collapse entries of the same paper (same ``paper_id``) into one row.
+    """Collapse the copies of each paper into one row.
 
-    Of the copies, the row with the most metadata fields filled (authors, organization,
-    published, published_text, upvotes) is kept; ties keep the earliest. Rows keep the order
-    of each paper's first appearance.
+    Copies are matched by arXiv id when both carry one, else by ``paper_id`` (the normalised
+    title), so a paper seen in a text digest and in a JSON digest is one paper. Of the copies,
+    the one with the most metadata fields filled (authors, organization, published,
+    published_text, upvotes, arxiv_id, url, github, keywords) is kept, ties keeping the
+    earliest; its empty metadata fields are then filled from the other copies, richest first.
+    Rows keep the order of each paper's first appearance.
+
+    ``paper_id`` stays the join key: it is the kept copy's. Should two papers with different
+    arXiv ids share a normalised title, the later one's ``paper_id`` is derived from its arXiv
+    id instead (``paper_id("arxiv " + id)``), so that it stays unique.
 
     Args:
-        entries: Output of :func:`load_digests`.
+        entries: Output of :func:`load_digests` (frames without the JSON columns work too).
 
     Returns:
         The kept rows with the input's columns plus ``digests`` (list of digest stems the paper
         appears in, in input order, without repeats) and ``n_digests`` (int64).
     """
     df = entries.reset_index(drop=True)
-    richness = df[_META].notna().sum(axis=1).to_numpy()
-    best: dict[str, int] = {}  # paper_id -> row kept; dict order = first appearance
-    digests: dict[str, list[str]] = {}
-    for row, (pid, digest) in enumerate(zip(df["paper_id"], df["digest"], strict=True)):
-        if pid not in best:
-            best[pid], digests[pid] = row, [digest]
-            continue
-        if richness[row] > richness[best[pid]]:
-            best[pid] = row
-        if digest not in digests[pid]:
-            digests[pid].append(digest)
-    out = df.iloc[list(best.values())].copy()
-    out["digests"] = pd.Series(list(digests.values()), index=out.index, dtype=object)
+    for col in (c for c in _META if c not in df.columns):
+        df[col] = pd.Series([None] * len(df), dtype=_DTYPES[col])
+    records = df.to_dict("records")
+    richness = [sum(_filled(rec[c]) for c in _META) for rec in records]
+    arxiv = [None if pd.isna(a) else str(a) for a in df["arxiv_id"]]
+    groups = _paper_groups(df["paper_id"].tolist(), arxiv)
+    out = pd.DataFrame(
+        [_merged_row(records, g, richness) for g in groups], columns=[*df.columns, "digests"]
+    )
+    out = out.astype({c: t for c, t in df.dtypes.items() if c != "keywords"})
+    seen: set[str] = set()
+    for i, (pid, aid) in enumerate(zip(out["paper_id"], out["arxiv_id"], strict=True)):
+        if pid in seen and pd.notna(aid):
+            out.loc[i, "paper_id"] = paper_id(f"arxiv {aid}")
+        seen.add(out.at[i, "paper_id"])
     out["n_digests"] = out["digests"].map(len).astype("int64")
+    out = out[[c for c in out.columns if c in entries.columns or c in ("digests", "n_digests")]]
     out.attrs = dict(entries.attrs)
-    return out.reset_index(drop=True)
+    return out
 
 
 def digest_summary(entries: pd.DataFrame) -> pd.DataFrame:

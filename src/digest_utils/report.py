@@ -13,6 +13,7 @@ import re
 import time
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from digest_utils import config
 from digest_utils.errors import DigestError
@@ -20,6 +21,7 @@ from digest_utils.errors import DigestError
 __all__ = [
     "build_report",
     "inject_parameters",
+    "linked_titles",
     "notebook_paths",
     "refresh_notebooks",
     "setup_notebook",
@@ -42,6 +44,38 @@ def setup_notebook() -> None:
     import plotly.io as pio
 
     pio.renderers.default = "plotly_mimetype+notebook"
+
+
+def linked_titles(table: Any) -> Any:
+    """A table for display with each title linking to the paper's page where ``url`` is known.
+
+    Args:
+        table: A DataFrame with ``title`` and ``url`` (as ``analyse(...).papers`` and
+            ``load_digests`` give; ``url`` is NA for papers from text digests).
+
+    Returns:
+        A pandas ``Styler`` of ``table`` without its ``url`` column; every cell HTML-escaped,
+        titles with a URL wrapped in a link.
+
+    Raises:
+        ColumnsError: ``title`` or ``url`` is missing.
+    """
+    import pandas as pd
+
+    from digest_utils._util import require_columns
+
+    require_columns(table, ["title", "url"], where="linked_titles: table")
+    shown = table.drop(columns="url").copy()
+    links = [
+        html.escape(str(t))
+        if pd.isna(u)
+        else f'<a href="{html.escape(str(u))}">{html.escape(str(t))}</a>'
+        for t, u in zip(table["title"], table["url"], strict=True)
+    ]
+    shown["title"] = links
+    other = [c for c in shown.columns if c != "title"]
+    styler = shown.style.set_uuid("titles")  # a fixed id: the same page on every run
+    return styler.format(escape="html", subset=other).format(escape=None, subset=["title"])
 
 
 def notebook_paths(folder: str | Path = config.NOTEBOOKS_DIR) -> list[Path]:
