@@ -22,26 +22,27 @@ class Chromium:
     """One headless Chromium process and one page (tab) driven over its DevTools socket."""
 
     def __init__(self, binary: str, profile: Path):
-        self.proc = subprocess.Popen(
-            [
-                binary,
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--hide-scrollbars",
-                "--remote-debugging-address=127.0.0.1",
-                "--remote-debugging-port=0",
-                f"--user-data-dir={profile}",
-                "about:blank",
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
+        self.log = profile / "chromium.log"  # a file, not a pipe: a full pipe would block it
+        with self.log.open("w") as log:
+            self.proc = subprocess.Popen(
+                [
+                    binary,
+                    "--headless",
+                    "--no-sandbox",
+                    "--disable-gpu",
+                    "--no-first-run",
+                    "--disable-background-networking",
+                    "--disable-component-update",
+                    "--disable-sync",
+                    "--hide-scrollbars",
+                    "--remote-debugging-address=127.0.0.1",
+                    "--remote-debugging-port=0",
+                    f"--user-data-dir={profile}",
+                    "about:blank",
+                ],
+                stdout=subprocess.DEVNULL,
+                stderr=log,
+            )
         port = self._port()
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/json/list", timeout=10) as r:
             page = next(t for t in json.load(r) if t["type"] == "page")
@@ -52,13 +53,13 @@ class Chromium:
             self.call(f"{domain}.enable")
 
     def _port(self) -> int:
-        assert self.proc.stderr is not None
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
-            line = self.proc.stderr.readline()
-            found = re.search(r"DevTools listening on ws://127\.0\.0\.1:(\d+)/", line)
+            text = self.log.read_text(encoding="utf-8", errors="replace")
+            found = re.search(r"DevTools listening on ws://127\.0\.0\.1:(\d+)/", text)
             if found:
                 return int(found.group(1))
+            time.sleep(0.1)
         raise RuntimeError("chromium did not open its DevTools port within 60 s")
 
     def call(self, method: str, **params) -> dict:

@@ -170,7 +170,10 @@ def new_topics(points: pd.DataFrame, latest: Latest) -> pd.DataFrame:
 def _topic_labels(points: pd.DataFrame) -> dict[int, str]:
     """Each assigned topic's label (outliers carry ``"outliers"`` in ``topic_label``)."""
     placed = points[points["topic"] >= 0] if "topic" in points else points
-    return {int(t): str(lab) for t, lab in zip(placed["assigned_topic"], placed["topic_label"])}
+    return {
+        int(t): str(lab)
+        for t, lab in zip(placed["assigned_topic"], placed["topic_label"], strict=True)
+    }
 
 
 def top_papers(analysis: Analysis, n: int = 3) -> pd.DataFrame:
@@ -216,9 +219,13 @@ def paper_table(analysis: Analysis) -> pd.DataFrame:
     flags = points[ids].fillna(0).astype(int).to_numpy()
     return pd.DataFrame(
         {
-            "title": [title(p, t) for p, t in zip(points["paper_id"], points["title"])],
+            "title": [
+                title(p, t) for p, t in zip(points["paper_id"], points["title"], strict=True)
+            ],
             "digests": [", ".join(map(str, d)) for d in points["digests"]],
-            "themes": [", ".join(names[t] for t, f in zip(ids, row) if f) for row in flags],
+            "themes": [
+                ", ".join(names[t] for t, f in zip(ids, row, strict=True) if f) for row in flags
+            ],
             "topic": [labels.get(int(t), "") for t in points["assigned_topic"]],
             "score": points[[f"score_{t}" for t in ids]].max(axis=1).round(2).to_numpy(),
         }

@@ -39,7 +39,8 @@ a{color:#0060A0}a:visited{color:#5A3E8C}
 .swatch{display:inline-block;width:.8em;height:.8em;border-radius:50%;margin-right:.35em;
  vertical-align:baseline}
 .scroll{overflow-x:auto}table{border-collapse:collapse;font-size:.92em}
-caption{text-align:left}th,td{text-align:left;padding:.3em .7em .3em 0;border-bottom:1px solid #EEE;vertical-align:top}
+caption{text-align:left}
+th,td{text-align:left;padding:.3em .7em .3em 0;border-bottom:1px solid #EEE;vertical-align:top}
 td.n{text-align:right;white-space:nowrap}ol.papers li{margin:.3em 0;overflow-wrap:anywhere}
 pre{background:#F6F6F6;padding:.8em;overflow-x:auto;font-size:.85em;white-space:pre-wrap;
  overflow-wrap:anywhere}small,.muted{color:#666}
@@ -61,7 +62,7 @@ def _swatch(color: str) -> str:
 
 
 def _title(title: str, url: object) -> str:
-    if pd.isna(url):  # type: ignore[call-overload]
+    if pd.isna(url):
         return _e(title)
     return f'<a href="{_e(url)}">{_e(title)}</a>'
 
@@ -183,7 +184,7 @@ def briefing_page(
     latest = parts["latest"]
     suggestions, toml = _suggestions(a)
     nav = "".join(
-        f"<li><a href='{_e(h)}'>{_e(t)}</a><br><small>{_e(s)}</small></li>" for h, t, s in pages
+        f'<li><a href="{_e(h)}">{_e(t)}</a><br><small>{_e(s)}</small></li>' for h, t, s in pages
     )
     body = [
         "<h1>What these digests are about</h1>",

@@ -28,9 +28,9 @@ __all__ = [
     "covered",
     "dated",
     "findings",
+    "fresh_topics",
     "metadata",
     "overlaps",
-    "fresh_topics",
     "per_digest",
     "shared",
     "span",
@@ -331,7 +331,8 @@ def fresh_topics(table: pd.DataFrame, latest: Latest) -> str:
     if table.empty:
         return f"no topic is new in {latest.label}: every topic also has earlier papers"
     listed = ", ".join(f"'{r.label}' ({r.papers})" for r in table.itertuples())
-    return f"{_plural(len(table), 'topic')} appear only in {latest.label}: {listed}"
+    verb = "appears" if len(table) == 1 else "appear"
+    return f"{_plural(len(table), 'topic')} {verb} only in {latest.label}: {listed}"
 
 
 def uncovered(table: pd.DataFrame, n_papers: int) -> str:

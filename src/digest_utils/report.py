@@ -10,6 +10,7 @@ bars and other stderr are left out, so a page is the same whether the cache was 
 
 from __future__ import annotations
 
+import itertools
 import re
 import time
 from collections.abc import Mapping
@@ -66,6 +67,7 @@ document.getElementById("toggle-code").addEventListener("click", function () {
 </script>
 """
 _SHARE = re.compile(r"(^|_)share$")
+_TABLES = itertools.count(1)
 
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
@@ -107,9 +109,13 @@ def table_html(df) -> str:
         for c in df.columns
         if _SHARE.search(str(c)) and pd.api.types.is_float_dtype(df[c])
     }
-    styler = df.style.format(precision=2, na_rep="", thousands=None)
+    # sequential ids (a fresh kernel per notebook): pages stay byte-identical between builds
+    styler = df.style.set_uuid(f"t{next(_TABLES)}").format(precision=2, na_rep="", thousands=None)
     if shares:
         styler = styler.format(shares, na_rep="")
+    text = [c for c in df.columns if not pd.api.types.is_numeric_dtype(df[c])]
+    if text:  # titles and labels read left to right; numbers stay right-aligned
+        styler = styler.set_properties(subset=text, **{"text-align": "left"})
     return styler.to_html()
 
 
@@ -121,7 +127,12 @@ def interactive_table(df, **options) -> None:
     from itables import init_notebook_mode, show
 
     init_notebook_mode(all_interactive=False, connected=False)
-    show(df, allow_html=True, **{"pageLength": 10, "classes": "display compact", **options})
+    defaults = {
+        "pageLength": 10,
+        "classes": "display compact",
+        "table_id": f"itables_{next(_TABLES)}",
+    }
+    show(df, allow_html=True, **{**defaults, **options})
 
 
 def notebook_paths(folder: str | Path = config.NOTEBOOKS_DIR) -> list[Path]:
@@ -252,8 +263,8 @@ def _write_briefing(out_dir: Path, pages: list, notebooks: Path, parameters: Map
     seed = parameters.get("SEED")
     a = analyse(
         digests,
-        model=parameters.get("MODEL"),  # type: ignore[arg-type]
-        seed=config.RANDOM_SEED if seed is None else int(seed),  # type: ignore[call-overload]
+        model=parameters.get("MODEL"),
+        seed=config.RANDOM_SEED if seed is None else int(seed),
         progress=False,
     )
     page, toml = briefing_page(a, pages)
