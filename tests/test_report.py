@@ -116,7 +116,7 @@ def test_report_is_reproducible_and_the_build_is_quiet(report, tmp_path, capfd):
         assert page.read_bytes() == (again / page.name).read_bytes(), page.name
     out, err = capfd.readouterr()
     assert out.count(" -> ") == len(notebook_paths()) + 1  # one line per page + the briefing
-    assert "WARNING" not in err + out, err[-500:]
+    assert "WARNING" not in err + out and "ERROR" not in err + out, err[-500:]
 
 
 SIZES = [(1280, 800), (390, 844)]
