@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import os
 import re
@@ -16,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from digest_utils import DigestError
-from digest_utils.report import _stable_ids, build_report, notebook_paths
+from digest_utils.report import PLOTLY_ASSET, _stable_ids, build_report, notebook_paths
 
 ROOT = Path(__file__).parents[1]
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -57,61 +58,207 @@ def test_report_has_an_index_linking_one_page_per_notebook(report):
     assert '.ipynb"' not in overview
 
 
-def test_report_pages_embed_plotly_once_and_load_nothing_remote(report):
-    """Pages with charts embed plotly.js exactly once; no script is loaded from a CDN."""
+def test_report_ships_plotly_once_and_loads_nothing_remote(report):
+    """plotly.js is one file beside the pages; pages with charts load it, none embeds it."""
+    assert (report / PLOTLY_ASSET).read_text(encoding="utf-8").lstrip().startswith("/**")
     with_charts = set()
-    for page in sorted(report.glob("0*.html")):
+    for page in sorted(report.glob("*.html")):
         text = page.read_text(encoding="utf-8")
         remote = re.findall(r"<script[^>]+src=[\"']https?://[^\"']+", text)
         assert not remote, (page.name, remote)
+        assert "plotly.js v" not in text, page.name  # not inlined
         expected = 1 if 'class="plotly-graph-div"' in text else 0
-        assert text.count("plotly.js v") == expected, page.name
+        assert text.count(f'<script src="{PLOTLY_ASSET}"></script>') == expected, page.name
         if expected:
             with_charts.add(page.stem)
     assert with_charts == {"02-discover-topics", "03-assign-themes", "04-track-trends"}
 
 
-def test_report_is_reproducible(report, tmp_path):
-    """Building the report twice gives byte-identical pages (no random ids or timestamps)."""
-    again = tmp_path / "again"
-    build_report(again, progress=False)
-    for page in sorted(report.glob("*.html")):
-        assert page.read_bytes() == (again / page.name).read_bytes(), page.name
+def test_report_for_seeds_is_at_most_8_mb(report):
+    """The whole folder (pages, plotly.js, briefing) stays under the 8 MB budget."""
+    total = sum(p.stat().st_size for p in report.rglob("*") if p.is_file())
+    assert total <= 8 * 1024 * 1024, total
 
 
-@pytest.mark.skipif(CHROMIUM is None, reason="chromium not installed (make test installs it)")
-def test_every_chart_renders_in_headless_chromium(report):
-    """In a real browser every chart draws an SVG and no cell shows an error."""
+def test_briefing_is_written_from_the_analysis(report):
+    """index.html states the corpus, themes and changes computed from seeds, and lists topics."""
+    from digest_utils import analyse, describe
+    from digest_utils.briefing import latest_digests, theme_changes
+
+    a = analyse(ROOT / "seeds", progress=False)
+    page = html.unescape((report / "index.html").read_text(encoding="utf-8"))
+    names = a.catalogue.names
+    latest = latest_digests(a.papers)
+    assert describe.span(a.papers) in page
+    assert describe.biggest_themes(a.flags, names) in page
+    assert describe.changes(theme_changes(a.themed, names, latest), latest) in page
+    for label in a.topics.topics["label"]:
+        assert str(label) in page
+    assert "<NA>" not in page and "…" not in page
+    assert (report / "suggested-themes.toml").read_text(encoding="utf-8").count("[[theme]]") > 0
+
+
+def test_tables_show_whole_titles_percentages_and_no_na(report):
+    """Detailed pages: no <NA>, no "..." cut titles, shares as percentages."""
     for page in sorted(report.glob("0*.html")):
-        proc = subprocess.run(
-            [
-                CHROMIUM,
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                f"--user-data-dir={report / '.chromium'}",
-                "--virtual-time-budget=15000",
-                "--dump-dom",
-                page.as_uri(),
-            ],
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=True,
+        text = page.read_text(encoding="utf-8")
+        assert "&lt;NA&gt;" not in text, page.name
+        assert "…</td>" not in text and "...</td>" not in text, page.name
+    themes = (report / "03-assign-themes.html").read_text(encoding="utf-8")
+    assert re.search(r"<td[^>]*>\d+%</td>", themes)  # topic_themes' share column
+
+
+def test_report_is_reproducible_and_the_build_is_quiet(report, tmp_path, capfd):
+    """A second build gives byte-identical files; it prints progress, no kernel warnings."""
+    again = tmp_path / "again"
+    build_report(again, progress=True)
+    for page in sorted(p for p in report.iterdir() if p.is_file()):
+        assert page.read_bytes() == (again / page.name).read_bytes(), page.name
+    out, err = capfd.readouterr()
+    assert out.count(" -> ") == len(notebook_paths()) + 1  # one line per page + the briefing
+    assert "WARNING" not in err + out and "ERROR" not in err + out, err[-500:]
+
+
+SIZES = [(1280, 800), (390, 844)]
+
+_FIGURES_JS = """[...document.querySelectorAll('.js-plotly-plot')].map(gd => gd.data.map(t => ({
+  name: t.name || null, y: Array.isArray(t.y) ? t.y.map(String) : null,
+  color: t.marker ? t.marker.color : null})))"""
+_BARS_JS = """[...document.querySelectorAll('[data-theme]')].map(
+  e => [e.dataset.theme, getComputedStyle(e).backgroundColor])"""
+_LINKS_JS = "[...document.querySelectorAll('a[href]')].map(a => a.getAttribute('href'))"
+_VISIBLE_CODE_JS = """[...document.querySelectorAll('.jp-CodeCell .jp-Cell-inputWrapper')]
+  .filter(e => e.offsetParent !== null).length"""
+_CHARTS_JS = """[document.querySelectorAll('.plotly-graph-div').length,
+  [...document.querySelectorAll('.plotly-graph-div')]
+    .filter(d => d.querySelector('.main-svg')).length,
+  document.querySelectorAll('table[id^=itables]').length,
+  document.querySelectorAll('table.dataTable').length]"""
+
+
+def _visit(browser, page: Path, shots: Path) -> dict:
+    """Open a page at both sizes; record what the tests below check, take screenshots."""
+    seen: dict = {"errors": [], "remote": []}
+    for width, height in SIZES:
+        browser.open(page.as_uri(), width, height)
+        browser.screenshot(shots / f"{page.stem}-{width}x{height}.png")
+        seen["errors"] += browser.errors()
+        seen["remote"] += [
+            u for u in browser.requested() if not u.startswith(("file:", "data:", "blob:"))
+        ]
+        seen[f"overflow_{width}"] = browser.eval(
+            "document.documentElement.scrollWidth - window.innerWidth"
         )
-        dom = proc.stdout
-        charts = page.read_text(encoding="utf-8").count('class="plotly-graph-div"')
-        rendered = len(re.findall(r'class="plotly-graph-div js-plotly-plot"', dom))
-        svgs = len(re.findall(r'<svg class="main-svg"', dom))
-        assert rendered == charts, (page.name, charts, rendered)  # plotly drew every chart
-        assert svgs >= charts, (page.name, charts, svgs)
-        assert "Traceback (most recent call last)" not in dom, page.name
-        assert 'data-mime-type="application/vnd.jupyter.error"' not in dom, page.name
+    seen["charts"] = browser.eval(_CHARTS_JS)
+    seen["figures"] = browser.eval(_FIGURES_JS)
+    seen["bars"] = browser.eval(_BARS_JS)
+    seen["links"] = browser.eval(_LINKS_JS)
+    seen["code_cells"] = browser.eval("document.querySelectorAll('.jp-CodeCell').length")
+    seen["code_before"] = browser.eval(_VISIBLE_CODE_JS)
+    if browser.eval("!!document.getElementById('toggle-code')"):
+        browser.eval("document.getElementById('toggle-code').click()")
+        seen["code_after"] = browser.eval(_VISIBLE_CODE_JS)
+    return seen
+
+
+@pytest.fixture(scope="module")
+def visits(report, tmp_path_factory):
+    """Every page of the report opened in headless Chromium at 1280x800 and 390x844."""
+    if CHROMIUM is None:
+        pytest.skip("chromium not installed (make test installs it)")
+    from chromium import Chromium
+
+    shots = tmp_path_factory.mktemp("screenshots")
+    browser = Chromium(CHROMIUM, tmp_path_factory.mktemp("profile"))
+    try:
+        seen = {p.name: _visit(browser, p, shots) for p in sorted(report.glob("*.html"))}
+    finally:
+        browser.close()
+    print(f"screenshots in {shots}")
+    return seen
+
+
+def test_every_chart_and_table_renders(visits):
+    """Every plotly chart draws its SVG, every interactive table initialises."""
+    assert set(visits) == {"index.html", *(f"{p.stem}.html" for p in notebook_paths())}
+    for name, seen in visits.items():
+        charts, drawn, tables, ready = seen["charts"]
+        assert charts == drawn, (name, charts, drawn)
+        assert tables == ready, (name, tables, ready)
+    assert visits["03-assign-themes.html"]["charts"][2] == 1  # the table of every paper
+
+
+def test_no_console_errors_and_nothing_loaded_from_the_network(visits):
+    """No page logs an error or an uncaught exception, or requests anything remote."""
+    for name, seen in visits.items():
+        assert seen["errors"] == [], name
+        assert seen["remote"] == [], name
+
+
+def test_every_relative_link_resolves(report, visits):
+    """Every link that is not to the web points at a file of the report."""
+    checked = 0
+    for name, seen in visits.items():
+        for href in seen["links"]:
+            if re.match(r"(https?:|mailto:|#)", href):
+                continue
+            target = (report / href.split("#")[0]).resolve()
+            assert target.is_file(), (name, href)
+            checked += 1
+    assert checked >= 2 * len(notebook_paths())  # briefing -> pages, pages -> briefing
+
+
+def test_no_horizontal_overflow(visits):
+    """Nothing is wider than the screen, at 390 px (a phone) or 1280 px."""
+    for name, seen in visits.items():
+        assert seen["overflow_390"] <= 0, (name, seen["overflow_390"])
+        assert seen["overflow_1280"] <= 0, (name, seen["overflow_1280"])
+
+
+def test_code_is_hidden_until_the_toggle_shows_it(visits):
+    """Detailed pages hide every code cell's input; the toggle shows all of them."""
+    for name, seen in visits.items():
+        if name == "index.html" or not seen["code_cells"]:
+            continue
+        assert seen["code_before"] == 0, name
+        assert seen["code_after"] == seen["code_cells"], name
+
+
+def _rgb(color: str) -> tuple[int, ...]:
+    if color.startswith("#"):
+        return tuple(int(color[i : i + 2], 16) for i in (1, 3, 5))
+    return tuple(int(v) for v in re.findall(r"\d+", color)[:3])
+
+
+def test_a_theme_has_one_colour_in_every_figure_and_on_the_briefing(visits):
+    """Read from the figures' data: each theme (and "none") keeps one colour everywhere."""
+    from digest_utils.themes import load_catalogue
+
+    names = {*load_catalogue().names.values(), "none", "no theme"}
+    colours: dict[str, set] = {}
+    places: dict[str, set] = {}
+    for page, seen in visits.items():
+        for i, figure in enumerate(seen["figures"]):
+            for trace in figure:
+                pairs = []
+                colour, name = trace.get("color"), trace.get("name")
+                if isinstance(colour, list) and trace.get("y"):
+                    pairs = list(zip(trace["y"], colour, strict=False))
+                elif isinstance(colour, str) and name:
+                    pairs = [(name, colour)]
+                for name, colour in pairs:
+                    if name in names:
+                        colours.setdefault(name, set()).add(_rgb(colour))
+                        places.setdefault(name, set()).add((page, i))
+        for name, colour in seen["bars"]:
+            colours.setdefault(name, set()).add(_rgb(colour))
+            places.setdefault(name, set()).add((page, "bars"))
+    for name in load_catalogue().names.values():
+        assert len(places.get(name, ())) >= 4, (name, places.get(name))  # 3+ charts + briefing
+        assert len(colours[name]) == 1, (name, colours[name])
+    assert len({next(iter(colours[n])) for n in load_catalogue().names.values()}) == len(
+        load_catalogue().names
+    )  # and no two themes share one
 
 
 def _free_port() -> int:

@@ -252,6 +252,25 @@ def _cmd_fetch(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_suggest_themes(args: argparse.Namespace) -> int:
+    from digest_utils.suggest import suggest_themes, themes_toml
+    from digest_utils.topics import require_papers
+
+    papers = _load_papers(args)
+    require_papers(len(papers))  # say so before loading the model and embedding anything
+    suggestions = suggest_themes(_analyse(args, papers))
+    if suggestions.empty:
+        print("every topic is mostly one catalogue theme: nothing to suggest", file=sys.stderr)
+        return 0
+    text = themes_toml(suggestions)
+    if args.output:
+        Path(args.output).write_text(text, encoding="utf-8")
+        print(f"wrote {len(suggestions)} suggested themes to {args.output}", file=sys.stderr)
+    else:
+        print(text, end="")
+    return 0
+
+
 def _output(p: argparse.ArgumentParser, what: str = "output file") -> None:
     formats = ", ".join(f"{k} ({v})" for k, v in OUTPUT_FORMATS.items())
     p.add_argument("-o", "--output", metavar="FILE", help=f"{what}; format by extension: {formats}")
@@ -413,8 +432,29 @@ def _add_fetch(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=_cmd_fetch)
 
 
+def _add_suggest_themes(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "suggest-themes",
+        help="print [[theme]] blocks for topics no catalogue theme covers",
+        description="For each fine topic that no theme of the catalogue makes up half of, "
+        "print a [[theme]] block (id, name, description, terms drawn from the topic's "
+        "keywords), ready to paste into themes.toml.",
+    )
+    _common(p, output=False)
+    p.add_argument("-o", "--output", metavar="FILE", help="write the blocks here (TOML)")
+    p.set_defaults(func=_cmd_suggest_themes)
+
+
 #: One function per command adds its subparser; a new command is a new ``_cmd_*``/``_add_*`` pair.
-COMMANDS = (_add_parse, _add_themes, _add_topics, _add_evaluate, _add_report, _add_fetch)
+COMMANDS = (
+    _add_parse,
+    _add_themes,
+    _add_topics,
+    _add_evaluate,
+    _add_report,
+    _add_suggest_themes,
+    _add_fetch,
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -17,22 +17,28 @@ from digest_utils._util import require_columns
 
 if TYPE_CHECKING:
     from digest_utils.analysis import Analysis
+    from digest_utils.briefing import Latest
     from digest_utils.topics import TopicResult
 
 __all__ = [
+    "biggest_themes",
+    "changes",
     "corpus",
     "corpus_findings",
     "covered",
     "dated",
     "findings",
+    "fresh_topics",
     "metadata",
     "overlaps",
     "per_digest",
     "shared",
+    "span",
     "theme_sizes",
     "topic_quality",
     "topic_sizes",
     "topic_themes",
+    "uncovered",
 ]
 
 
@@ -237,3 +243,112 @@ def findings(analysis: Analysis, about: Literal["topics", "themes", "trends"]) -
         "trends": lambda: [per_digest(a.themed, names), dated(a.themed)],
     }[about]()
     return _bullets(lines)
+
+
+def _month(date: pd.Timestamp) -> str:
+    return date.strftime("%b %Y")
+
+
+def span(papers: pd.DataFrame) -> str:
+    """How many papers and digests, and the dates they span where dates are known.
+
+    Uses ``published`` (and the optional ``digest_date``) when present; dates are never
+    guessed.
+
+    Example:
+        ``"252 papers from 5 digests; 79 have a publication date, from Jan 2021 to Dec 2023"``
+    """
+    require_columns(papers, ["digests"], where="span: papers")
+    n_digests = papers["digests"].explode().dropna().nunique()
+    text = f"{_plural(len(papers), 'paper')} from {_plural(n_digests, 'digest')}"
+    if "digest_date" in papers and papers["digest_date"].notna().any():
+        d = pd.to_datetime(papers["digest_date"]).dropna()
+        text += f" dated {d.min():%d %b %Y} to {d.max():%d %b %Y}"
+    if "published" in papers:
+        pub = pd.to_datetime(papers["published"]).dropna()
+        if len(pub) == len(papers):
+            text += f", published from {_month(pub.min())} to {_month(pub.max())}"
+        elif len(pub):
+            text += (
+                f"; {len(pub)} have a publication date, from {_month(pub.min())} to "
+                f"{_month(pub.max())}"
+            )
+    return text
+
+
+def biggest_themes(flags: pd.DataFrame, names: Mapping[str, str], n: int = 3) -> str:
+    """The ``n`` largest themes with their share of papers, and how many papers have none.
+
+    Example:
+        ``"CLIP variants 42 papers (17%), Parameter-efficient fine-tuning 21 (8%), ...; 178
+        (71%) have none of the 4 themes"``
+    """
+    ids = list(names)
+    require_columns(flags, ids, where="biggest_themes: flags")
+    total = len(flags)
+    m = flags[ids].fillna(0).astype(int)
+    sizes = m.sum().sort_values(ascending=False, kind="stable").head(n)
+    sizes = sizes[sizes > 0]
+    none = int((m.sum(axis=1) == 0).sum())
+    tail = f"{none} ({_pct(none, total)}) have none of the {_plural(len(ids), 'theme')}"
+    if sizes.empty:
+        return f"no paper has a theme; {tail}"
+    parts = [f"{names[t]} {int(k)} ({_pct(k, total)})" for t, k in sizes.items()]
+    parts[0] = parts[0].replace(" (", " papers (", 1)
+    return f"{', '.join(parts)}; {tail}"
+
+
+def changes(table: pd.DataFrame, latest: Latest) -> str:
+    """What changed in the latest batch: its size and the themes that rose or fell most.
+
+    Args:
+        table: :func:`digest_utils.briefing.theme_changes`.
+        latest: :func:`digest_utils.briefing.latest_digests`.
+    """
+    require_columns(
+        table, ["theme", "latest_share", "earlier_share", "change"], where="changes: table"
+    )
+    if not latest.earlier:
+        return f"{latest.label} is the only one: there is nothing earlier to compare with"
+    moved = table[table["change"].abs() >= 0.005]
+    if moved.empty:
+        return f"in {latest.label}, every theme has the same share as in the earlier digests"
+    parts = [
+        f"{r.theme} {'up' if r.change > 0 else 'down'} to {r.latest_share:.0%} "
+        f"(from {r.earlier_share:.0%})"
+        for r in moved.head(2).itertuples()
+    ]
+    return f"in {latest.label}, against the {_plural(len(latest.earlier), 'earlier digest')}: " + (
+        " and ".join(parts)
+    )
+
+
+def fresh_topics(table: pd.DataFrame, latest: Latest) -> str:
+    """Which topics appear only in the latest batch (:func:`digest_utils.briefing.new_topics`)."""
+    require_columns(table, ["label", "papers"], where="fresh_topics: table")
+    if not latest.earlier:
+        return "every topic is new: there is no earlier digest"
+    if table.empty:
+        return f"no topic is new in {latest.label}: every topic also has earlier papers"
+    listed = ", ".join(f"'{r.label}' ({r.papers})" for r in table.itertuples())
+    verb = "appears" if len(table) == 1 else "appear"
+    return f"{_plural(len(table), 'topic')} {verb} only in {latest.label}: {listed}"
+
+
+def uncovered(table: pd.DataFrame, n_papers: int) -> str:
+    """How many fine topics, holding how many papers, no catalogue theme covers.
+
+    Args:
+        table: ``Analysis.topic_themes``.
+        n_papers: Papers in the corpus.
+    """
+    require_columns(table, ["level", "size", "theme"], where="uncovered: table")
+    topics = table[table["level"] == "topic"]
+    open_ = topics[topics["theme"].isna()]
+    if open_.empty:
+        return f"every one of the {len(topics)} topics is mostly one catalogue theme"
+    held = int(open_["size"].sum())
+    return (
+        f"{len(open_)} of {len(topics)} topics ({held} papers, {_pct(held, n_papers)}) are not "
+        "mostly any catalogue theme; a theme is suggested for each"
+    )

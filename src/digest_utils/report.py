@@ -1,14 +1,17 @@
 """Run the notebook suite and render it as a shareable, offline HTML report.
 
 ``build_report`` executes every numbered notebook in a fresh kernel (parameters injected after
-the cell tagged ``parameters``, papermill-style), exports each to one self-contained HTML page
-(plotly.js embedded once per page, no CDN; progress bars and other stderr left out, so a page
-is the same whether the cache was cold or warm) and writes an ``index.html`` linking them.
+the cell tagged ``parameters``, papermill-style), exports each to one HTML page that reads
+first and shows code on demand (code cells hidden behind a "Show code" toggle), and writes the
+briefing, ``index.html`` (:mod:`digest_utils.briefing_html`), in front of them. plotly.js ships
+once, as ``plotly.min.js`` beside the pages, so the folder works offline when zipped; progress
+bars and other stderr are left out, so a page is the same whether the cache was cold or warm.
 """
 
 from __future__ import annotations
 
 import html
+import itertools
 import re
 import time
 from collections.abc import Mapping
@@ -19,8 +22,10 @@ from digest_utils import config
 from digest_utils.errors import DigestError
 
 __all__ = [
+    "PLOTLY_ASSET",
     "build_report",
     "inject_parameters",
+    "interactive_table",
     "linked_titles",
     "notebook_paths",
     "refresh_notebooks",
@@ -31,19 +36,106 @@ CHECK_MARK = "# NBVAL_CHECK_OUTPUT"
 
 _REMOTE_SCRIPT = re.compile(r"<script[^>]*\ssrc=[\"']https?://[^>]*>\s*</script>\s*", re.IGNORECASE)
 _NOTEBOOK_LINK = re.compile(r'href="(\d\d-[\w-]+)\.ipynb"')
+_PLOTLY_JS = re.compile(r"<script>(/\*\*\s*\* plotly\.js v.*?)</script>", re.DOTALL)
+
+#: plotly.js, written once beside the pages; every page with a chart loads it.
+PLOTLY_ASSET = "plotly.min.js"
+
+#: Shown on every detailed page: code hidden until the toggle shows it, tables wrapped.
+_PAGE_CSS = """<style>
+body:not(.show-code) .jp-CodeCell .jp-Cell-inputWrapper{display:none}
+body:not(.show-code) .jp-CodeCell:not(:has(.jp-OutputArea-child)){display:none}
+.report-bar{position:sticky;top:0;z-index:10;display:flex;gap:1em;align-items:center;
+ justify-content:space-between;padding:.5em 1em;background:#fff;border-bottom:1px solid #e6e6e6;
+ font-family:system-ui,sans-serif}
+.report-bar button{font:inherit;padding:.2em .8em;cursor:pointer}
+.jp-OutputArea-output{overflow-x:auto;max-width:100%}
+.jp-OutputArea-output pre{white-space:pre-wrap;overflow-wrap:anywhere}
+.jp-RenderedHTMLCommon td,.jp-RenderedHTMLCommon th{white-space:normal;max-width:40em}
+.jp-RenderedMarkdown{overflow-wrap:anywhere}
+@media (max-width:600px){.jp-Notebook{padding:4px}.jp-Cell{padding:2px}
+ .jp-RenderedHTMLCommon{padding-right:4px}}
+</style>
+"""
+_PAGE_BAR = """<div class="report-bar"><a href="index.html">&larr; Briefing</a>
+<button id="toggle-code" type="button" aria-pressed="false">Show code</button></div>
+"""
+_PAGE_JS = """<script>
+document.getElementById("toggle-code").addEventListener("click", function () {
+  var on = document.body.classList.toggle("show-code");
+  this.textContent = on ? "Hide code" : "Show code";
+  this.setAttribute("aria-pressed", String(on));
+  window.dispatchEvent(new Event("resize"));
+});
+</script>
+"""
+_SHARE = re.compile(r"(^|_)share$")
+_TABLES = itertools.count(1)
+
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 
 def setup_notebook() -> None:
-    """Configure plotly for notebooks that must also render as HTML and pass nbval.
+    """Configure plotly and tables for notebooks that must also render as HTML and pass nbval.
 
     Figures are emitted both as plotly's JSON mimetype (what JupyterLab renders) and as HTML
     (what nbconvert keeps; plotly.js is embedded once, by the first figure, with no CDN).
     Plotly 6+ defaults to the mimetype alone, whose charts vanish from nbconvert HTML.
+    DataFrames are shown whole (no "..." in long titles), with shares as percentages, other
+    decimals to two places and missing values blank (:func:`table_html`).
     """
     import plotly.io as pio
 
     pio.renderers.default = "plotly_mimetype+notebook"
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - notebooks always have IPython
+        return
+    shell = get_ipython()
+    if shell is not None:
+        import pandas as pd
+
+        formatter = shell.display_formatter.formatters["text/html"]
+        formatter.for_type(pd.DataFrame, table_html)
+
+
+def table_html(df) -> str:
+    """A DataFrame as HTML for the report: every cell whole, numbers formatted, NA blank.
+
+    Columns named ``share`` or ``*_share`` show as percentages (``59%``), other floats with
+    two decimals; NA, NaN and NaT show as empty cells.
+    """
+    import pandas as pd
+
+    shares = {
+        c: "{:.0%}"
+        for c in df.columns
+        if _SHARE.search(str(c)) and pd.api.types.is_float_dtype(df[c])
+    }
+    # sequential ids (a fresh kernel per notebook): pages stay byte-identical between builds
+    styler = df.style.set_uuid(f"t{next(_TABLES)}").format(precision=2, na_rep="", thousands=None)
+    if shares:
+        styler = styler.format(shares, na_rep="")
+    text = [c for c in df.columns if not pd.api.types.is_numeric_dtype(df[c])]
+    if text:  # titles and labels read left to right; numbers stay right-aligned
+        styler = styler.set_properties(subset=text, **{"text-align": "left"})
+    return styler.to_html()
+
+
+def interactive_table(df, **options) -> None:
+    """Show ``df`` as a searchable, sortable table (itables, offline: no network needed).
+
+    HTML in cells is kept (e.g. a linked title). Options go to :func:`itables.show`.
+    """
+    from itables import init_notebook_mode, show
+
+    init_notebook_mode(all_interactive=False, connected=False)
+    defaults = {
+        "pageLength": 10,
+        "classes": "display compact",
+        "table_id": f"itables_{next(_TABLES)}",
+    }
+    show(df, allow_html=True, **{**defaults, **options})
 
 
 def linked_titles(table: Any) -> Any:
@@ -170,20 +262,51 @@ def _stable_ids(page: str) -> str:
     return _UUID.sub(lambda m: mapping.setdefault(m.group(0), f"plot-{len(mapping) + 1}"), page)
 
 
-def _index(pages: list[tuple[str, str, str]], title: str) -> str:
-    items = "\n".join(
-        f'  <li><a href="{html.escape(href)}">{html.escape(name)}</a>'
-        f"<br><small>{html.escape(summary)}</small></li>"
-        for href, name, summary in pages
+def _shared_plotly(page: str) -> tuple[str, str | None]:
+    """Move the page's inline plotly.js out: ``(page loading PLOTLY_ASSET, the script)``."""
+    found = _PLOTLY_JS.search(page)
+    if not found:
+        return page, None
+    tag = f'<script src="{PLOTLY_ASSET}"></script>'
+    return page[: found.start()] + tag + page[found.end() :], found.group(1)
+
+
+def _chrome(page: str) -> str:
+    """Add the bar (link to the briefing, code toggle) and the CSS hiding code by default."""
+    page = page.replace("</head>", _PAGE_CSS + "</head>", 1)
+    body = re.search(r"<body[^>]*>", page)
+    if body:
+        page = page[: body.end()] + "\n" + _PAGE_BAR + page[body.end() :]
+    return page.replace("</body>", _PAGE_JS + "</body>", 1)
+
+
+def _render(nb, exporter) -> tuple[str, str | None]:
+    """One executed notebook as a report page, and its plotly.js (None without charts)."""
+    _drop_stderr(nb)
+    body, _ = exporter.from_notebook_node(nb)
+    page, plotly_js = _shared_plotly(_stable_ids(_offline(body)))
+    return _chrome(page), plotly_js
+
+
+def _write_briefing(out_dir: Path, pages: list, notebooks: Path, parameters: Mapping) -> Path:
+    """Analyse the report's digests (cached by the notebooks' run) and write ``index.html``."""
+    from digest_utils.analysis import analyse
+    from digest_utils.briefing_html import SUGGESTED_TOML, briefing_page
+
+    digests = Path(str(parameters.get("DIGESTS") or config.SEEDS_DIR))
+    digests = digests if digests.is_absolute() else notebooks / digests
+    seed = parameters.get("SEED")
+    a = analyse(
+        digests,
+        model=parameters.get("MODEL"),
+        seed=config.RANDOM_SEED if seed is None else int(seed),
+        progress=False,
     )
-    return (
-        "<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'>"
-        f"<title>{html.escape(title)}</title>"
-        "<style>body{font-family:system-ui,sans-serif;max-width:48em;margin:2em auto;"
-        "line-height:1.5}li{margin:.8em 0}</style></head><body>\n"
-        f"<h1>{html.escape(title)}</h1>\n<p>Each page is self-contained and works offline.</p>"
-        f"\n<ol>\n{items}\n</ol>\n</body></html>\n"
-    )
+    page, toml = briefing_page(a, pages)
+    (out_dir / SUGGESTED_TOML).write_text(toml, encoding="utf-8")
+    index = out_dir / "index.html"
+    index.write_text(page, encoding="utf-8")
+    return index
 
 
 def _heading(nb) -> tuple[str, str]:
@@ -232,7 +355,9 @@ def build_report(
 
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    exporter = HTMLExporter(template_name="lab")
+    exporter = HTMLExporter(
+        template_name="lab", exclude_input_prompt=True, exclude_output_prompt=True
+    )
     pages = []
     for path in notebook_paths(notebooks):
         started = time.perf_counter()
@@ -240,16 +365,18 @@ def build_report(
         if _has_parameters(nb):  # the overview has none: it only links the others
             inject_parameters(nb, parameters or {})
         _execute(nb, path, timeout)
-        _drop_stderr(nb)
-        body, _ = exporter.from_notebook_node(nb)
+        page, plotly_js = _render(nb, exporter)
+        if plotly_js is not None:
+            (out_dir / PLOTLY_ASSET).write_text(plotly_js, encoding="utf-8")
         target = out_dir / f"{path.stem}.html"
-        target.write_text(_stable_ids(_offline(body)), encoding="utf-8")
+        target.write_text(page, encoding="utf-8")
         title, subtitle = _heading(nb)
         pages.append((target.name, title or path.stem, subtitle))
         if progress:
             print(f"  {path.name} -> {target} ({time.perf_counter() - started:.1f} s)")
-    index = out_dir / "index.html"
-    index.write_text(_index(pages, "digest-topics report"), encoding="utf-8")
+    index = _write_briefing(out_dir, pages, Path(notebooks), parameters or {})
+    if progress:
+        print(f"  briefing -> {index}")
     return index
 
 
@@ -261,6 +388,10 @@ def _execute(nb, path: Path, timeout: int) -> None:
         nb,
         timeout=timeout,
         kernel_name="python3",
+        # the kernel's own log (a "running over TCP without encryption" warning at start, now
+        # and then "KeyboardInterrupt caught" at shutdown) is noise in the build's output; a
+        # failing cell still fails the build with its error (CellExecutionError)
+        extra_arguments=["--log-level=CRITICAL"],
         resources={"metadata": {"path": str(path.parent)}},
     )
     try:

@@ -14,17 +14,16 @@ from digest_utils.errors import DigestError
 
 STYLE: dict = {
     "font": {"family": "Inter, Helvetica Neue, Arial, sans-serif", "size": 13, "color": "#2B2B2B"},
+    # Okabe & Ito's colour-blind-safe palette (black left out: it reads as text), in the order
+    # themes take it; "none" is a neutral grey outside the palette.
     "palette": (
-        "#4C78A8",
-        "#F58518",
-        "#54A24B",
-        "#E45756",
-        "#72B7B2",
-        "#B279A2",
-        "#EECA3B",
-        "#9D755D",
-        "#FF9DA6",
-        "#2F4B7C",
+        "#0072B2",  # blue
+        "#E69F00",  # orange
+        "#009E73",  # bluish green
+        "#D55E00",  # vermillion
+        "#CC79A7",  # reddish purple
+        "#56B4E9",  # sky blue
+        "#F0E442",  # yellow
     ),
     "none": "#BDBDBD",
     "faint": "#E6E6E6",
@@ -63,8 +62,9 @@ _UNITS = {"D": "day", "W": "week", "M": "month", "Q": "quarter", "Y": "year"}
 def theme_colors(theme_names: Mapping[str, str]) -> dict[str, str]:
     """Return the colour of each theme, keyed by both id and display name (catalogue order).
 
-    The first theme gets the first palette colour, and so on; ``"none"`` and ``"no theme"`` are
-    grey. Pass the result as ``color_map`` to :func:`paper_map` to match the theme charts.
+    The first theme gets the first palette colour (Okabe-Ito, colour-blind safe), and so on;
+    ``"none"`` and ``"no theme"`` are grey. Every theme chart and the report's briefing take
+    their colours from here; pass the result as ``color_map`` to :func:`paper_map`.
     """
     palette = STYLE["palette"]
     colors = {"none": STYLE["none"], "no theme": STYLE["none"]}

@@ -1,0 +1,140 @@
+"""Suggested themes: a ``[[theme]]`` block for each discovered topic no catalogue theme covers.
+
+A topic is *uncovered* when no theme of the catalogue makes up half of its papers
+(:attr:`digest_utils.analysis.Analysis.topic_themes`, level ``"topic"``, theme NA). Its
+suggestion is drawn from the topic alone: the keywords that tell it apart from the other topics
+become the ``terms``, its label the ``name``, its keywords the ``description``. Pasted into
+``themes.toml``, the block is a theme like any other (no labels needed: a new theme picks its
+own examples)::
+
+    from digest_utils.suggest import suggest_themes, themes_toml
+
+    print(themes_toml(suggest_themes(analyse("seeds"))))
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from digest_utils._util import require_columns
+
+if TYPE_CHECKING:
+    from digest_utils.analysis import Analysis
+
+__all__ = ["distinct_terms", "suggest_themes", "themes_toml"]
+
+#: Columns of :func:`suggest_themes`.
+COLUMNS = ["topic", "size", "label", "id", "name", "description", "terms"]
+
+#: Most terms a suggested theme gets.
+MAX_TERMS = 6
+
+
+def distinct_terms(topics: pd.DataFrame, *, max_terms: int = MAX_TERMS) -> dict[int, list[str]]:
+    """The keywords of each topic that no other topic lists, best first.
+
+    A keyword shared with another topic would make the theme find that topic's papers too; a
+    topic left with fewer than two of its own keeps its top keywords instead.
+
+    Args:
+        topics: ``TopicResult.topics``: ``topic`` and ``keywords`` (list of str, best first).
+        max_terms: Terms per topic, at most.
+
+    Returns:
+        Topic -> terms (lower case, in keyword order).
+    """
+    require_columns(topics, ["topic", "keywords"], where="distinct_terms: topics")
+    words = {int(t): [str(k).lower() for k in ks] for t, ks in zip(*_cols(topics), strict=True)}
+    out = {}
+    for topic, own in words.items():
+        others = {k for t, ks in words.items() if t != topic for k in ks}
+        kept = [k for k in dict.fromkeys(own) if k not in others]
+        out[topic] = (kept if len(kept) >= 2 else list(dict.fromkeys(own)))[:max_terms]
+    return out
+
+
+def _cols(topics: pd.DataFrame) -> tuple[list, list]:
+    return topics["topic"].tolist(), [list(k) for k in topics["keywords"]]
+
+
+def _slug(text: str, taken: set[str]) -> str:
+    """A catalogue id (``[a-z][a-z0-9_]*``) from ``text``, not in ``taken``."""
+    base = re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_") or "topic"
+    base = base if base[0].isalpha() else f"t_{base}"
+    slug, n = base, 2
+    while slug in taken:
+        slug, n = f"{base}_{n}", n + 1
+    return slug
+
+
+def suggest_themes(analysis: Analysis, *, max_terms: int = MAX_TERMS) -> pd.DataFrame:
+    """One suggested theme per fine topic that no catalogue theme covers, largest topic first.
+
+    Args:
+        analysis: The analysis (its topics are fitted if they were not yet).
+        max_terms: Terms per suggested theme, at most.
+
+    Returns:
+        One row per uncovered topic: ``topic`` (int), ``size`` (papers), ``label``, ``id`` (a
+        new catalogue id, unique and not already in the catalogue), ``name``, ``description``
+        and ``terms`` (list of str, from :func:`distinct_terms`).
+
+    Raises:
+        CorpusTooSmallError: Too few papers to find topics.
+    """
+    table = analysis.topic_themes
+    uncovered = table[(table["level"] == "topic") & table["theme"].isna()]
+    topics = analysis.topics.topics
+    terms = distinct_terms(topics, max_terms=max_terms)
+    keywords = {int(t): list(k) for t, k in zip(*_cols(topics), strict=True)}
+    taken = set(analysis.catalogue.ids)
+    rows = []
+    for row in uncovered.sort_values(["size", "topic"], ascending=[False, True]).itertuples():
+        topic = int(row.topic)
+        own = terms[topic]
+        ident = _slug(own[0] if own else str(row.label), taken)
+        taken.add(ident)
+        label = str(row.label)
+        rows.append(
+            {
+                "topic": topic,
+                "size": int(row.size),
+                "label": label,
+                "id": ident,
+                "name": label[:1].upper() + label[1:],
+                "description": f"Research on {', '.join(keywords[topic][:8])}.",
+                "terms": own,
+            }
+        )
+    return pd.DataFrame(rows, columns=COLUMNS)
+
+
+def _toml_string(text: str) -> str:
+    """A TOML basic string (JSON's escapes are valid TOML escapes)."""
+    return json.dumps(text, ensure_ascii=False)
+
+
+def themes_toml(suggestions: pd.DataFrame) -> str:
+    """The suggestions as ``[[theme]]`` blocks, ready to paste into ``themes.toml``.
+
+    Each block is preceded by a comment naming the topic it was drawn from and its size.
+    """
+    require_columns(
+        suggestions, ["topic", "size", "id", "name", "description", "terms"], where="themes_toml"
+    )
+    blocks = []
+    for row in suggestions.itertuples():
+        terms = ", ".join(_toml_string(t) for t in row.terms)
+        blocks.append(
+            f"# suggested from topic {row.topic} ({row.size} papers)\n"
+            "[[theme]]\n"
+            f"id = {_toml_string(row.id)}\n"
+            f"name = {_toml_string(row.name)}\n"
+            f"description = {_toml_string(row.description)}\n"
+            f"terms = [{terms}]\n"
+        )
+    return "\n".join(blocks)
