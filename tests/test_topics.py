@@ -350,3 +350,11 @@ def test_default_rules_split_the_planted_blobs_into_pure_topics(fitted):
     assert result.params["n_topics"] == 9 and len(result.topics) == 9
     blobs = papers.groupby(result.assignments["assigned_topic"].to_numpy())["theme"].nunique()
     assert (blobs == 1).all()
+
+
+def test_table_keeps_integer_columns_integer(fitted):
+    """In the two-level table, a topic's area and an area's topic count stay integers (NA else)."""
+    table = fitted[2].table()
+    assert str(table["area"].dtype) == "Int64" and str(table["n_topics"].dtype) == "Int64"
+    assert table.loc[table["level"] == "area", "area"].isna().all()
+    assert table.loc[table["level"] == "topic", "area"].notna().all()

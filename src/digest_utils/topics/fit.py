@@ -72,8 +72,16 @@ class TopicResult:
     areas: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     def table(self) -> pd.DataFrame:
-        """Both levels in one frame: areas first, then fine topics (``level`` tells them apart)."""
-        return pd.concat([self.areas, self.topics], ignore_index=True)
+        """Both levels in one frame: areas first, then fine topics (``level`` tells them apart).
+
+        ``area`` (a topic's area) and ``n_topics`` (an area's topics) are Int64, NA on the
+        other level.
+        """
+        both = pd.concat([self.areas, self.topics], ignore_index=True)
+        for column in ("area", "n_topics"):
+            if column in both:
+                both[column] = both[column].astype("Int64")
+        return both
 
 
 @dataclass(frozen=True)
