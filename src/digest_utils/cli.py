@@ -112,6 +112,8 @@ def _analyse(args: argparse.Namespace, papers: pd.DataFrame | None = None) -> An
         model=args.model,
         seed=args.seed,
         progress=not args.quiet,
+        device=args.device,
+        refit=args.refit,
     )
 
 
@@ -270,8 +272,62 @@ def _common(p: argparse.ArgumentParser, *, output: bool = True) -> None:
     p.add_argument("--seed", type=int, default=seed, help=f"random seed (default: {seed})")
     _on_error(p)
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bars")
+    _device(p)
+    p.add_argument(
+        "--refit",
+        action="store_true",
+        help="fit the topics afresh instead of placing new papers into the last fit "
+        "(a refit also happens by itself when new papers pass "
+        f"{config.REFIT_SHARE:.0%} of the fitted ones)",
+    )
     if output:
         _output(p)
+
+
+def _device(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--device",
+        choices=config.DEVICES,
+        default=None,
+        help="device of the embedding model: auto (a GPU when torch sees one), cpu or cuda "
+        f"(default: ${config.DEVICE_ENV} or auto)",
+    )
+
+
+def _cmd_cache(args: argparse.Namespace) -> int:
+    from digest_utils import cache
+
+    folder = args.cache_dir or config.cache_dir()
+    if args.action == "clear":
+        removed = cache.clear(folder)
+        print(f"cleared {removed} cached entries from {cache.store_path(folder)}")
+        return 0
+    rows = cache.info(folder)
+    if not rows:
+        print(f"no cache at {cache.store_path(folder)}")
+    for row in rows:
+        mib = int(row["bytes"]) / 2**20  # type: ignore[call-overload]
+        print(f"{row['model']}\t{row['vectors']} vectors\t{mib:.1f} MiB")
+    if rows:
+        total = int(rows[0]["file_bytes"]) / 2**20  # type: ignore[call-overload]
+        print(f"file: {cache.store_path(folder)} ({total:.1f} MiB on disk)")
+    return 0
+
+
+def _add_cache(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "cache",
+        help="show or empty the embedding cache",
+        description="info: one line per model (model id, cached vectors, their size), then the "
+        "file's size on disk; safe while another process embeds. clear: empty the cache.",
+    )
+    p.add_argument("action", choices=["info", "clear"])
+    p.add_argument(
+        "--cache-dir",
+        metavar="DIR",
+        help=f"cache folder (default: ${config.CACHE_ENV} or .cache/ in the repository)",
+    )
+    p.set_defaults(func=_cmd_cache)
 
 
 def _add_parse(sub: argparse._SubParsersAction) -> None:
@@ -365,7 +421,7 @@ def _add_report(sub: argparse._SubParsersAction) -> None:
 
 
 #: One function per command adds its subparser; a new command is a new ``_cmd_*``/``_add_*`` pair.
-COMMANDS = (_add_parse, _add_themes, _add_topics, _add_evaluate, _add_report)
+COMMANDS = (_add_parse, _add_themes, _add_topics, _add_evaluate, _add_report, _add_cache)
 
 
 def build_parser() -> argparse.ArgumentParser:

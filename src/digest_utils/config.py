@@ -6,6 +6,8 @@ Environment variables read (each at call time, so tests and notebooks may set th
   :func:`cache_dir`;
 * ``DIGEST_THEMES``: theme catalogue (default ``themes.toml`` in the repository), see
   :func:`themes_path`;
+* ``DIGEST_DEVICE``: device of the embedding model, ``auto`` (default), ``cpu`` or ``cuda``,
+  see :func:`default_device`;
 * ``HF_HUB_OFFLINE`` and ``TOKENIZERS_PARALLELISM`` are set to ``1`` / ``false`` when a model is
   loaded, unless already set (offline by default).
 """
@@ -45,6 +47,16 @@ CACHE_ENV = "DIGEST_CACHE_DIR"
 #: Environment variable naming the theme catalogue.
 THEMES_ENV = "DIGEST_THEMES"
 
+#: A topic fit is redone, rather than new papers placed into it, once the papers added since
+#: the fit pass this share of the papers it was fitted on (see ``digest_utils.topics.fit``).
+REFIT_SHARE = 0.10
+
+#: Environment variable naming the embedding model's device.
+DEVICE_ENV = "DIGEST_DEVICE"
+
+#: Devices the embedding model accepts; ``auto`` is a GPU when torch sees one, else the CPU.
+DEVICES = ("auto", "cpu", "cuda")
+
 #: Environment variables set (when unset) before a model is loaded: never reach a hub.
 OFFLINE_ENV = {"HF_HUB_OFFLINE": "1", "TOKENIZERS_PARALLELISM": "false"}
 
@@ -57,3 +69,8 @@ def cache_dir() -> Path:
 def themes_path() -> Path:
     """Return the default theme catalogue: ``$DIGEST_THEMES`` or ``themes.toml`` in the repo."""
     return Path(os.environ.get(THEMES_ENV) or REPO_ROOT / "themes.toml")
+
+
+def default_device() -> str:
+    """Return the embedding device: ``$DIGEST_DEVICE`` or ``auto`` (a GPU when torch sees one)."""
+    return os.environ.get(DEVICE_ENV) or "auto"

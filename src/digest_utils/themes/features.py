@@ -27,6 +27,7 @@ read the embedding.
 
 from __future__ import annotations
 
+import hashlib
 import math
 import re
 from collections import Counter
@@ -116,15 +117,59 @@ def theme_features(
         progress=False,
     )
     sims = np.asarray(embeddings) @ descriptions.T if len(papers) else np.zeros((0, 0))
-    rows = []
-    for i, (pid, title, abstract) in enumerate(
-        zip(papers["paper_id"], papers["title"], papers["abstract"], strict=True)
-    ):
-        text = _Text(title, abstract)
-        for j, theme in enumerate(catalogue.themes):
-            rows.append({"paper_id": pid, "theme": theme.id, **text.evidence(theme, sims[i, j])})
-    features = pd.DataFrame(rows, columns=["paper_id", "theme", *EVIDENCE_COLUMNS])
+    features = pd.concat(
+        [_text_evidence(papers, theme, cache_dir) for theme in catalogue.themes]
+        or [pd.DataFrame(columns=["paper_id", "theme", *EVIDENCE_COLUMNS])],
+        ignore_index=True,
+    )
+    # papers in input order, themes in catalogue order; similarity read from the embeddings
+    n, k = len(papers), len(catalogue.themes)
+    order = np.arange(n * k).reshape(k, n).T.ravel()
+    features = features.iloc[order].reset_index(drop=True)
+    features["similarity"] = sims.ravel().astype("float64") if n and k else 0.0
     return with_exemplars(features, embeddings, papers["paper_id"], exemplars)
+
+
+def _code_fingerprint() -> str:
+    """Hash of the code the text evidence comes from (this module and the catalogue's)."""
+    from digest_utils.themes import catalogue
+
+    h = hashlib.sha256()
+    for module in (__file__, catalogue.__file__):
+        h.update(Path(module).read_bytes())
+    return h.hexdigest()
+
+
+def _text_evidence(
+    papers: pd.DataFrame, theme: Theme, cache_dir: str | Path | None
+) -> pd.DataFrame:
+    """The evidence read from the text (all but ``similarity`` and ``exemplar``) for one theme.
+
+    Cached per paper in :mod:`digest_utils.cache`, keyed by the paper's title and abstract, the
+    theme's whole definition and the code that reads it; so a rerun reads, and a new digest
+    computes only its own papers. ``similarity`` and ``exemplar`` depend on the embeddings and
+    on the other papers and examples, and are computed afresh (a matrix product).
+    """
+    from digest_utils import cache as store
+
+    scope = hashlib.sha256(f"{_code_fingerprint()}\x00{theme!r}".encode()).hexdigest()
+    keys = [
+        hashlib.sha256(f"{t}\x00{a}".encode()).hexdigest()
+        for t, a in zip(papers["title"], papers["abstract"], strict=True)
+    ]
+    with store.open_store(cache_dir) as con:
+        known = store.read_values(con, scope, keys)
+        new = {}
+        for key, title, abstract in zip(keys, papers["title"], papers["abstract"], strict=True):
+            if key not in known and key not in new:
+                new[key] = _Text(title, abstract).evidence(theme, 0.0)
+        if new:
+            store.write_values(con, scope, list(new), list(new.values()))
+    rows = [known.get(k) or new[k] for k in keys]
+    out = pd.DataFrame(rows, columns=EVIDENCE_COLUMNS)
+    out.insert(0, "theme", theme.id)
+    out.insert(0, "paper_id", list(papers["paper_id"]))
+    return out.astype({"gate": bool})
 
 
 class _Text:
