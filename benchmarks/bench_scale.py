@@ -70,7 +70,7 @@ flags = a.flags
 t = mark("themes", t)
 result = a.topics
 t = mark("topics", t)
-names = cat.names()
+names = cat.names
 figures = [
     charts.theme_sizes(a.themed, names), charts.theme_upset(a.themed, names),
     charts.theme_cooccurrence(a.themed, names), charts.themes_per_digest(a.themed, names),

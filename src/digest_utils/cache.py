@@ -258,12 +258,22 @@ def info(cache_dir: str | Path | None = None) -> list[dict[str, object]]:
 
 
 def clear(cache_dir: str | Path | None = None) -> int:
-    """Empty the store (every model's vectors and the theme evidence); return rows removed."""
-    if not store_path(cache_dir).exists():
-        return 0
+    """Empty the cache; return the number of entries removed.
+
+    That is the store (vectors, theme evidence) and the cached topic and theme results
+    (``topics/``, ``themes/``).
+    """
+    path = store_path(cache_dir)
+    n = 0
+    for folder in ("topics", "themes"):
+        for file in (path.parent / folder).glob("*"):
+            file.unlink()
+            n += 1
+    if not path.exists():
+        return n
     with open_store(cache_dir) as con:
         with con:
-            n = con.execute("DELETE FROM vectors").rowcount
+            n += con.execute("DELETE FROM vectors").rowcount
             n += con.execute("DELETE FROM features").rowcount
         con.execute("VACUUM")
     return int(n)

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import pickle
 import re
 from collections import Counter
 from pathlib import Path
@@ -37,7 +38,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from digest_utils._util import require_columns
+from digest_utils import config
+from digest_utils._util import atomic_write, require_columns
 
 if TYPE_CHECKING:  # the catalogue imports the scoring method, which imports these names
     from digest_utils.themes.catalogue import Catalogue, Theme
@@ -110,6 +112,10 @@ def theme_features(
     require_columns(papers, ["paper_id", "title", "abstract"], where="theme_features: papers")
     if embeddings is None:
         embeddings = embed_papers(papers, model=model, cache_dir=cache_dir)
+    root = Path(cache_dir) if cache_dir else config.cache_dir()
+    path = root / "themes" / f"{_frame_key(papers, catalogue, embeddings, model, exemplars)}.pkl"
+    if path.exists():
+        return pd.read_pickle(path)
     descriptions = embed_texts(
         [f"{t.name}. {t.description}" for t in catalogue.themes],
         model=model,
@@ -127,11 +133,49 @@ def theme_features(
     order = np.arange(n * k).reshape(k, n).T.ravel()
     features = features.iloc[order].reset_index(drop=True)
     features["similarity"] = sims.ravel().astype("float64") if n and k else 0.0
-    return with_exemplars(features, embeddings, papers["paper_id"], exemplars)
+    features = with_exemplars(features, embeddings, papers["paper_id"], exemplars)
+    atomic_write(path, pickle.dumps(features, protocol=pickle.HIGHEST_PROTOCOL))
+    return features
+
+
+def _frame_key(
+    papers: pd.DataFrame,
+    catalogue: Catalogue,
+    embeddings: np.ndarray,
+    model: str | None,
+    exemplars: Exemplars | None,
+) -> str:
+    """Hash of everything the whole feature frame depends on.
+
+    The papers (ids, titles, abstracts) and their embeddings, every theme's definition, the
+    model (theme descriptions), the labelled examples (ids, embeddings, labels) and the code
+    of this module, the catalogue's and the exemplar feature's.
+    """
+    from digest_utils.embed import model_id
+    from digest_utils.themes import exemplars as exemplar_module
+
+    h = hashlib.sha256(_code_fingerprint().encode())
+    h.update(Path(exemplar_module.__file__).read_bytes())
+    h.update(repr([catalogue.themes, model_id(model)]).encode())
+    for pid, title, abstract in zip(
+        papers["paper_id"], papers["title"], papers["abstract"], strict=True
+    ):
+        h.update(f"{pid}\x00{title}\x00{abstract}\x00".encode())
+    emb = np.ascontiguousarray(embeddings, dtype=np.float32)
+    h.update(str(emb.shape).encode() + emb.tobytes())
+    if exemplars is not None:
+        h.update(repr(list(exemplars.paper_ids)).encode())
+        h.update(np.ascontiguousarray(exemplars.embeddings, dtype=np.float32).tobytes())
+        for theme in sorted(exemplars.labels):
+            h.update(theme.encode() + np.asarray(exemplars.labels[theme], "float64").tobytes())
+    return h.hexdigest()[:24]
 
 
 def _code_fingerprint() -> str:
-    """Hash of the code the text evidence comes from (this module and the catalogue's)."""
+    """Hash of the code the text evidence comes from (this module and the catalogue's).
+
+    A change to how features are read invalidates the cached ones without a version to bump.
+    """
     from digest_utils.themes import catalogue
 
     h = hashlib.sha256()
