@@ -148,6 +148,8 @@ def _cmd_topics(args: argparse.Namespace) -> int:
         a.topic_themes[["level", "topic", "theme"]], on=["level", "topic"], how="left"
     )
     _emit(table[["level", "topic", "size", "label", "keywords", "area", "theme"]], args.output)
+    if not args.quiet:
+        print(a.topics.fit_note(), file=sys.stderr)  # which fit: full, or papers placed into one
     return 0
 
 
