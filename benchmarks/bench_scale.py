@@ -8,15 +8,20 @@ curve) it writes a corpus of digests, then runs, each in a fresh process with it
 * **+1 digest**: 50 new papers added to the analysed corpus (topics placed into the fit).
 
 Per stage it records wall time, and per run the peak RSS of the process. Results are merged
-into ``benchmarks/results/scale.json`` (one entry per size and run, so the long 20k run can be
-added on its own) and drawn in ``benchmarks/results/scale.svg``.
+into ``benchmarks/scale/scale.json`` (one entry per size and run, so the long 20k run can be
+added on its own) and drawn in ``benchmarks/scale/scale.svg``; both are committed, so the
+README's table and plot can be checked against them.
 
 **The corpora are good for cost only.** Each paper's abstract is 4 to 9 sentences drawn at
 random (seeded) from the seed abstracts, and its title 5 to 10 words of the seed titles plus
 a serial number (so every title is unique). They cost what real papers of their length cost to
 parse, embed and score, but topic counts or theme shares on them mean nothing.
 
-Run:  .venv/bin/python benchmarks/bench_scale.py [--sizes 250 1000] [--keep DIR]
+``--ward --sizes 5000 10000 20000`` instead times the clustering alone on synthetic embeddings:
+scipy's exact Ward against the connectivity-constrained Ward used above
+``topics.cluster.EXACT_WARD_MAX`` papers.
+
+Run:  .venv/bin/python benchmarks/bench_scale.py [--sizes 250 1000] [--keep DIR] [--ward]
 """
 
 from __future__ import annotations
@@ -36,7 +41,8 @@ import numpy as np
 
 from digest_utils.config import RANDOM_SEED, REPO_ROOT, SEEDS_DIR
 
-RESULTS = REPO_ROOT / "benchmarks" / "results"
+#: Kept in the repository (not in the git-ignored results/): the README links the plot.
+RESULTS = REPO_ROOT / "benchmarks" / "scale"
 PER_DIGEST = 50
 STAGES = ["parse", "embed", "themes", "topics", "charts"]
 
@@ -86,6 +92,34 @@ print(json.dumps({
     "fit": result.fit_note(), "n_topics": int(len(result.topics)),
 }))
 """
+
+
+#: ``--ward``: one clustering of synthetic embeddings (200 blobs on the sphere), timed.
+WARD_CHILD = r"""
+import resource, sys, time
+import numpy as np
+from digest_utils.topics import cluster
+kind, n = sys.argv[1], int(sys.argv[2])
+rng = np.random.default_rng(0)
+c = rng.normal(size=(200, 384))
+c /= np.linalg.norm(c, axis=1, keepdims=True)
+x = c[rng.integers(0, 200, n)] + rng.normal(scale=1.05 / np.sqrt(384), size=(n, 384))
+cluster.EXACT_WARD_MAX = 10**9 if kind == "exact" else 0
+t = time.perf_counter()
+cluster.ward_levels(x.astype(np.float32), cluster.n_topics_for(n), 12)
+rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print(f"{kind:>12} Ward, {n:>6} papers: {time.perf_counter() - t:5.1f} s, peak {rss:5.0f} MiB")
+"""
+
+
+def ward(sizes: list[int]) -> None:
+    """Exact against connectivity-constrained Ward: time and peak RSS of a fresh process each."""
+    for n in sizes:
+        for kind in ("exact", "connectivity"):
+            if kind == "exact" and n > 10_000:
+                continue  # n^2/2 distances: 3.5 GB at 20,000, measured once
+            cmd = [sys.executable, "-c", WARD_CHILD, kind, str(n)]
+            print(subprocess.run(cmd, capture_output=True, text=True, check=True).stdout.strip())
 
 
 def _pool() -> tuple[list[str], list[str]]:
@@ -195,7 +229,11 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", type=int, nargs="+", default=[250, 1000])
     ap.add_argument("--keep", type=Path, help="work folder to keep (default: a temporary one)")
+    ap.add_argument("--ward", action="store_true", help="only compare exact and constrained Ward")
     args = ap.parse_args()
+    if args.ward:
+        ward(args.sizes)
+        return
     path = RESULTS / "scale.json"
     results = json.loads(path.read_text()) if path.exists() else {}
     with tempfile.TemporaryDirectory() as tmp:
