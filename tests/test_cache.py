@@ -206,3 +206,16 @@ def test_device_reaches_the_model_loader(monkeypatch, cache):
     embed.embed_texts(["one"], model="fake", progress=False)
     embed.embed_texts(["two"], model="fake", progress=False, device="cpu")
     assert seen == ["cpu", "cpu"]
+
+
+def test_the_cli_reports_a_damaged_cache_in_one_line(fake_model, cache, capsys):
+    """A damaged cache: one warning line on stderr naming the file, and the command succeeds."""
+    cache.mkdir()
+    (cache / store.CACHE_FILE).write_bytes(b"\x00garbage" * 50)
+    assert cli.main(["themes", str(TESTS / "data" / "compact.txt"), "-q"]) == 0
+    err = capsys.readouterr().err.splitlines()
+    damaged = [line for line in err if "damaged" in line]
+    assert damaged == [
+        f"warning: {cache / store.CACHE_FILE}: the cache is damaged (not an SQLite database); "
+        f"moved it to {store.CACHE_FILE}.corrupt and rebuilding it (vectors are computed again)"
+    ]

@@ -8,14 +8,16 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import warnings
 from collections.abc import Sequence
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from digest_utils import config
-from digest_utils.errors import CorpusTooSmallError, DigestError, OutputError
+from digest_utils.errors import CacheWarning, CorpusTooSmallError, DigestError, OutputError
 
 if TYPE_CHECKING:
     from digest_utils.analysis import Analysis
@@ -440,12 +442,24 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _one_line_warning(previous, message, category, *args, **kwargs) -> None:
+    """Print a damaged cache being rebuilt as one line; other warnings go on as before."""
+    if issubclass(category, CacheWarning):
+        print(f"warning: {message}", file=sys.stderr)
+    else:
+        previous(message, category, *args, **kwargs)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; return the exit status (0 ok, 2 bad input or usage)."""
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        return args.func(args)
+        with warnings.catch_warnings():
+            previous = warnings.showwarning
+            warnings.simplefilter("default", CacheWarning)
+            warnings.showwarning = partial(_one_line_warning, previous)
+            return args.func(args)
     except DigestError as exc:
         print(exc, file=sys.stderr)
         return 2
