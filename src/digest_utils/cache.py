@@ -58,10 +58,10 @@ BUSY_TIMEOUT = 120.0
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS vectors (
     model TEXT NOT NULL, key TEXT NOT NULL, vector BLOB NOT NULL, crc INTEGER NOT NULL,
-    PRIMARY KEY (model, key)) WITHOUT ROWID;
+    PRIMARY KEY (model, key));
 CREATE TABLE IF NOT EXISTS features (
     scope TEXT NOT NULL, key TEXT NOT NULL, value BLOB NOT NULL, crc INTEGER NOT NULL,
-    PRIMARY KEY (scope, key)) WITHOUT ROWID;
+    PRIMARY KEY (scope, key));
 """
 
 
