@@ -56,6 +56,7 @@ lint: $(STAMP)  ## ruff lint + format check, mypy type check of src/
 bench: $(STAMP)  ## run the benchmarks (figures go to benchmarks/results/ and the README)
 	$(BIN)/python benchmarks/bench_parse.py
 	$(BIN)/python benchmarks/bench_themes.py
+	$(BIN)/python benchmarks/bench_scale.py
 
 clean:  ## remove caches and rendered reports (keeps .venv)
 	rm -rf .cache reports .pytest_cache .ruff_cache .hypothesis benchmarks/results

@@ -45,5 +45,5 @@ def cache(tmp_path, monkeypatch):
 def fake_model(monkeypatch, cache):
     """Replace model loading with FakeEncoder; returns the encoder to inspect calls."""
     encoder = FakeEncoder()
-    monkeypatch.setattr(embed, "_load", lambda _model, progress=True: encoder)
+    monkeypatch.setattr(embed, "_load", lambda _model, progress=True, device="cpu": encoder)
     return encoder

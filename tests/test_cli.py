@@ -192,3 +192,32 @@ def test_evaluate_repeats_and_by_digest_print_their_tables(fake_model, capsys):
     assert "over 3 fold splits (seeds 42..)" in out
     assert re.search(r"^mean +[0-9.]+ +[0-9.]+ +[0-9.]+ +[0-9.]+ +[0-9.]+$", out, re.MULTILINE)
     assert "Leave one digest out (5 digests" in out
+
+
+def test_topics_places_a_new_digest_and_refits_on_request(fake_model, tmp_path, capsys):
+    """`topics` names its fit: a new digest is placed into the last fit; --refit refits."""
+    folder = tmp_path / "digests"
+    folder.mkdir()
+    digests = sorted(SEEDS.glob("*.txt"))
+    for path in digests:
+        (folder / path.name).write_bytes(path.read_bytes())
+    small = tmp_path / "small.txt"  # 3 new papers: under 10 % of the 252 seed papers
+    lines = (DATA / "compact.txt").read_text(encoding="utf-8")
+    small.write_text(lines, encoding="utf-8")
+    assert main(["topics", str(folder), "-o", str(tmp_path / "a.csv")]) == 0
+    assert "topics fitted on 252 papers (" in capsys.readouterr().err
+    assert main(["topics", str(folder), str(small), "-o", str(tmp_path / "b.csv")]) == 0
+    err = capsys.readouterr().err
+    assert "topics fitted on 252 papers (" in err
+    assert "papers added since placed into that fit" in err
+    args = ["topics", str(folder), str(small), "--refit", "-o", str(tmp_path / "c.csv")]
+    assert main(args) == 0
+    assert "placed" not in capsys.readouterr().err
+
+
+def test_device_is_checked_by_the_parser(capsys):
+    """An unknown --device is a usage error (exit 2) listing the choices."""
+    with pytest.raises(SystemExit) as info:
+        main(["themes", str(SEEDS), "--device", "tpu"])
+    assert info.value.code == 2
+    assert "choose from 'auto', 'cpu', 'cuda'" in capsys.readouterr().err

@@ -9,6 +9,7 @@ import textwrap
 import numpy as np
 import pandas as pd
 
+from digest_utils import cache as store
 from digest_utils import config, embed
 
 
@@ -37,7 +38,7 @@ def test_cache_is_keyed_by_model(fake_model, cache):
     embed.embed_texts(["one"], model="fake-a", progress=False)
     embed.embed_texts(["one"], model="fake-b", progress=False)
     assert fake_model.n_encoded == 2
-    assert len(list((cache / "embeddings").glob("*.npz"))) == 2
+    assert [row["model"] for row in store.info(cache)] == ["fake-a", "fake-b"]
 
 
 def test_embed_papers_uses_title_and_abstract(fake_model, cache):

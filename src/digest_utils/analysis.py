@@ -70,6 +70,8 @@ class Analysis:
         seed: Seed of the topic fit.
         cache_dir: Cache folder (``None``: :func:`digest_utils.config.cache_dir`).
         progress: Whether the topic fit shows a progress bar.
+        refit: Fit the topics afresh rather than place new papers into the last fit (see
+            :func:`~digest_utils.topics.fit_topics`).
     """
 
     papers: pd.DataFrame
@@ -81,6 +83,7 @@ class Analysis:
     seed: int = config.RANDOM_SEED
     cache_dir: Path | None = None
     progress: bool = True
+    refit: bool = False
 
     @cached_property
     def flags(self) -> pd.DataFrame:
@@ -107,6 +110,7 @@ class Analysis:
             model=self.model,
             cache_dir=self.cache_dir,
             progress=self.progress,
+            incremental=not self.refit,
         )
 
     @cached_property
@@ -174,6 +178,8 @@ def analyse(
     progress: bool = True,
     on_error: Literal["raise", "warn"] = "raise",
     labels: Iterable[str | Path] = (),
+    device: str | None = None,
+    refit: bool = False,
 ) -> Analysis:
     """Load, embed and assign themes to a batch of digests; topics follow on first use.
 
@@ -194,6 +200,10 @@ def analyse(
         labels: Labels files (``paper_id`` or ``title``, ``theme``, ``label`` 0/1; see
             :func:`~digest_utils.themes.read_labels`) whose papers become examples of their
             themes (1) or against them (0), read after the catalogue's ``[examples]`` labels.
+        device: Device of the embedding model: ``"auto"`` (a GPU when torch sees one),
+            ``"cpu"`` or ``"cuda"`` (default ``config.default_device()``).
+        refit: Fit the topics afresh. Without it, papers added since the last fit of a corpus
+            they extend are placed into that fit, until they pass ``config.REFIT_SHARE`` of it.
 
     Returns:
         The :class:`Analysis`.
@@ -212,7 +222,9 @@ def analyse(
     papers = _papers(digests_or_papers, on_error=on_error)
     cat = catalogue if isinstance(catalogue, Catalogue) else load_catalogue(catalogue)
     folder = Path(cache_dir) if cache_dir is not None else None
-    embeddings = embed_papers(papers, model=model, cache_dir=folder, progress=progress)
+    embeddings = embed_papers(
+        papers, model=model, cache_dir=folder, progress=progress, device=device
+    )
     examples = catalogue_exemplars(
         cat, papers, embeddings, labels=list(labels), model=model, cache_dir=folder
     )
@@ -229,6 +241,7 @@ def analyse(
         seed=seed,
         cache_dir=folder,
         progress=progress,
+        refit=refit,
     )
 
 

@@ -8,14 +8,16 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import warnings
 from collections.abc import Sequence
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from digest_utils import config
-from digest_utils.errors import CorpusTooSmallError, DigestError, OutputError
+from digest_utils.errors import CacheWarning, CorpusTooSmallError, DigestError, OutputError
 
 if TYPE_CHECKING:
     from digest_utils.analysis import Analysis
@@ -112,6 +114,8 @@ def _analyse(args: argparse.Namespace, papers: pd.DataFrame | None = None) -> An
         model=args.model,
         seed=args.seed,
         progress=not args.quiet,
+        device=args.device,
+        refit=args.refit,
     )
 
 
@@ -146,6 +150,8 @@ def _cmd_topics(args: argparse.Namespace) -> int:
         a.topic_themes[["level", "topic", "theme"]], on=["level", "topic"], how="left"
     )
     _emit(table[["level", "topic", "size", "label", "keywords", "area", "theme"]], args.output)
+    if not args.quiet:
+        print(a.topics.fit_note(), file=sys.stderr)  # which fit: full, or papers placed into one
     return 0
 
 
@@ -308,8 +314,62 @@ def _common(p: argparse.ArgumentParser, *, output: bool = True) -> None:
     p.add_argument("--seed", type=int, default=seed, help=f"random seed (default: {seed})")
     _on_error(p)
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bars")
+    _device(p)
+    p.add_argument(
+        "--refit",
+        action="store_true",
+        help="fit the topics afresh instead of placing new papers into the last fit "
+        "(a refit also happens by itself when new papers pass "
+        f"{config.REFIT_SHARE:.0%} of the fitted ones)",
+    )
     if output:
         _output(p)
+
+
+def _device(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--device",
+        choices=config.DEVICES,
+        default=None,
+        help="device of the embedding model: auto (a GPU when torch sees one), cpu or cuda "
+        f"(default: ${config.DEVICE_ENV} or auto)",
+    )
+
+
+def _cmd_cache(args: argparse.Namespace) -> int:
+    from digest_utils import cache
+
+    folder = args.cache_dir or config.cache_dir()
+    if args.action == "clear":
+        removed = cache.clear(folder)
+        print(f"cleared {removed} cached entries from {cache.store_path(folder)}")
+        return 0
+    rows = cache.info(folder)
+    if not rows:
+        print(f"no cache at {cache.store_path(folder)}")
+    for row in rows:
+        mib = int(row["bytes"]) / 2**20  # type: ignore[call-overload]
+        print(f"{row['model']}\t{row['vectors']} vectors\t{mib:.1f} MiB")
+    if rows:
+        total = int(rows[0]["file_bytes"]) / 2**20  # type: ignore[call-overload]
+        print(f"file: {cache.store_path(folder)} ({total:.1f} MiB on disk)")
+    return 0
+
+
+def _add_cache(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "cache",
+        help="show or empty the embedding cache",
+        description="info: one line per model (model id, cached vectors, their size), then the "
+        "file's size on disk; safe while another process embeds. clear: empty the cache.",
+    )
+    p.add_argument("action", choices=["info", "clear"])
+    p.add_argument(
+        "--cache-dir",
+        metavar="DIR",
+        help=f"cache folder (default: ${config.CACHE_ENV} or .cache/ in the repository)",
+    )
+    p.set_defaults(func=_cmd_cache)
 
 
 def _add_parse(sub: argparse._SubParsersAction) -> None:
@@ -454,6 +514,7 @@ COMMANDS = (
     _add_report,
     _add_suggest_themes,
     _add_fetch,
+    _add_cache,
 )
 
 
@@ -472,12 +533,24 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _one_line_warning(previous, message, category, *args, **kwargs) -> None:
+    """Print a damaged cache being rebuilt as one line; other warnings go on as before."""
+    if issubclass(category, CacheWarning):
+        print(f"warning: {message}", file=sys.stderr)
+    else:
+        previous(message, category, *args, **kwargs)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; return the exit status (0 ok, 2 bad input or usage)."""
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        return args.func(args)
+        with warnings.catch_warnings():
+            previous = warnings.showwarning
+            warnings.simplefilter("default", CacheWarning)
+            warnings.showwarning = partial(_one_line_warning, previous)
+            return args.func(args)
     except DigestError as exc:
         print(exc, file=sys.stderr)
         return 2

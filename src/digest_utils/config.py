@@ -8,6 +8,8 @@ Environment variables read (each at call time, so tests and notebooks may set th
   :func:`themes_path`;
 * ``HF_ENDPOINT``: the Hub ``fetch`` asks (default ``https://huggingface.co``), see
   :func:`hf_endpoint`; ``HF_TOKEN`` is read by ``huggingface_hub`` itself when ``fetch`` runs;
+* ``DIGEST_DEVICE``: device of the embedding model, ``auto`` (default), ``cpu`` or ``cuda``,
+  see :func:`default_device`;
 * ``HF_HUB_OFFLINE`` and ``TOKENIZERS_PARALLELISM`` are set to ``1`` / ``false`` when a model is
   loaded, unless already set (offline by default).
 """
@@ -46,6 +48,16 @@ CACHE_ENV = "DIGEST_CACHE_DIR"
 
 #: Environment variable naming the theme catalogue.
 THEMES_ENV = "DIGEST_THEMES"
+
+#: A topic fit is redone, rather than new papers placed into it, once the papers added since
+#: the fit pass this share of the papers it was fitted on (see ``digest_utils.topics.fit``).
+REFIT_SHARE = 0.10
+
+#: Environment variable naming the embedding model's device.
+DEVICE_ENV = "DIGEST_DEVICE"
+
+#: Devices the embedding model accepts; ``auto`` is a GPU when torch sees one, else the CPU.
+DEVICES = ("auto", "cpu", "cuda")
 
 #: Environment variables set (when unset) before a model is loaded: never reach a hub.
 OFFLINE_ENV = {"HF_HUB_OFFLINE": "1", "TOKENIZERS_PARALLELISM": "false"}
@@ -95,3 +107,8 @@ def hf_endpoint() -> str:
     time lets a test or notebook set it later.
     """
     return (os.environ.get(HF_ENDPOINT_ENV) or DEFAULT_HF_ENDPOINT).rstrip("/")
+
+
+def default_device() -> str:
+    """Return the embedding device: ``$DIGEST_DEVICE`` or ``auto`` (a GPU when torch sees one)."""
+    return os.environ.get(DEVICE_ENV) or "auto"

@@ -18,6 +18,7 @@ The tree::
                                     HTTP error status, an unexpected answer, or no papers
 
     DigestWarning (UserWarning)     on_error="warn" skipped a bad digest file
+    └── CacheWarning                the on-disk cache was damaged: set aside and rebuilt (path)
 
 Every error takes the message first and its context as keyword-only arguments, keeps that
 context as attributes (``path``, ``lineno``, ``line``, ``theme``, ``column``, ...) and reads as
@@ -33,6 +34,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 __all__ = [
+    "CacheWarning",
     "CatalogueError",
     "ColumnsError",
     "CorpusTooSmallError",
@@ -231,3 +233,16 @@ class FetchError(DigestError, OSError):
 
 class DigestWarning(UserWarning):
     """Issued when ``on_error="warn"`` skips a bad digest file."""
+
+
+class CacheWarning(DigestWarning):
+    """The on-disk cache was damaged (truncated, overwritten, a failed checksum) and is rebuilt.
+
+    Attributes:
+        path: The cache file concerned.
+    """
+
+    def __init__(self, message: str, *, path: str | Path) -> None:
+        self.message = message
+        self.path = str(path)
+        super().__init__(f"{self.path}: {message}")

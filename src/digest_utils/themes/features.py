@@ -27,7 +27,9 @@ read the embedding.
 
 from __future__ import annotations
 
+import hashlib
 import math
+import pickle
 import re
 from collections import Counter
 from pathlib import Path
@@ -36,7 +38,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from digest_utils._util import require_columns
+from digest_utils import config
+from digest_utils._util import atomic_write, require_columns
 
 if TYPE_CHECKING:  # the catalogue imports the scoring method, which imports these names
     from digest_utils.themes.catalogue import Catalogue, Theme
@@ -109,6 +112,10 @@ def theme_features(
     require_columns(papers, ["paper_id", "title", "abstract"], where="theme_features: papers")
     if embeddings is None:
         embeddings = embed_papers(papers, model=model, cache_dir=cache_dir)
+    root = Path(cache_dir) if cache_dir else config.cache_dir()
+    path = root / "themes" / f"{_frame_key(papers, catalogue, embeddings, model, exemplars)}.pkl"
+    if path.exists():
+        return pd.read_pickle(path)
     descriptions = embed_texts(
         [f"{t.name}. {t.description}" for t in catalogue.themes],
         model=model,
@@ -116,15 +123,97 @@ def theme_features(
         progress=False,
     )
     sims = np.asarray(embeddings) @ descriptions.T if len(papers) else np.zeros((0, 0))
-    rows = []
-    for i, (pid, title, abstract) in enumerate(
-        zip(papers["paper_id"], papers["title"], papers["abstract"], strict=True)
+    features = pd.concat(
+        [_text_evidence(papers, theme, cache_dir) for theme in catalogue.themes]
+        or [pd.DataFrame(columns=["paper_id", "theme", *EVIDENCE_COLUMNS])],
+        ignore_index=True,
+    )
+    # papers in input order, themes in catalogue order; similarity read from the embeddings
+    n, k = len(papers), len(catalogue.themes)
+    order = np.arange(n * k).reshape(k, n).T.ravel()
+    features = features.iloc[order].reset_index(drop=True)
+    features["similarity"] = sims.ravel().astype("float64") if n and k else 0.0
+    features = with_exemplars(features, embeddings, papers["paper_id"], exemplars)
+    atomic_write(path, pickle.dumps(features, protocol=pickle.HIGHEST_PROTOCOL))
+    return features
+
+
+def _frame_key(
+    papers: pd.DataFrame,
+    catalogue: Catalogue,
+    embeddings: np.ndarray,
+    model: str | None,
+    exemplars: Exemplars | None,
+) -> str:
+    """Hash of everything the whole feature frame depends on.
+
+    The papers (ids, titles, abstracts) and their embeddings, every theme's definition, the
+    model (theme descriptions), the labelled examples (ids, embeddings, labels) and the code
+    of this module, the catalogue's and the exemplar feature's.
+    """
+    from digest_utils.embed import model_id
+    from digest_utils.themes import exemplars as exemplar_module
+
+    h = hashlib.sha256(_code_fingerprint().encode())
+    h.update(Path(exemplar_module.__file__).read_bytes())
+    h.update(repr([catalogue.themes, model_id(model)]).encode())
+    for pid, title, abstract in zip(
+        papers["paper_id"], papers["title"], papers["abstract"], strict=True
     ):
-        text = _Text(title, abstract)
-        for j, theme in enumerate(catalogue.themes):
-            rows.append({"paper_id": pid, "theme": theme.id, **text.evidence(theme, sims[i, j])})
-    features = pd.DataFrame(rows, columns=["paper_id", "theme", *EVIDENCE_COLUMNS])
-    return with_exemplars(features, embeddings, papers["paper_id"], exemplars)
+        h.update(f"{pid}\x00{title}\x00{abstract}\x00".encode())
+    emb = np.ascontiguousarray(embeddings, dtype=np.float32)
+    h.update(str(emb.shape).encode() + emb.tobytes())
+    if exemplars is not None:
+        h.update(repr(list(exemplars.paper_ids)).encode())
+        h.update(np.ascontiguousarray(exemplars.embeddings, dtype=np.float32).tobytes())
+        for theme in sorted(exemplars.labels):
+            h.update(theme.encode() + np.asarray(exemplars.labels[theme], "float64").tobytes())
+    return h.hexdigest()[:24]
+
+
+def _code_fingerprint() -> str:
+    """Hash of the code the text evidence comes from (this module and the catalogue's).
+
+    A change to how features are read invalidates the cached ones without a version to bump.
+    """
+    from digest_utils.themes import catalogue
+
+    h = hashlib.sha256()
+    for module in (__file__, catalogue.__file__):
+        h.update(Path(module).read_bytes())
+    return h.hexdigest()
+
+
+def _text_evidence(
+    papers: pd.DataFrame, theme: Theme, cache_dir: str | Path | None
+) -> pd.DataFrame:
+    """The evidence read from the text (all but ``similarity`` and ``exemplar``) for one theme.
+
+    Cached per paper in :mod:`digest_utils.cache`, keyed by the paper's title and abstract, the
+    theme's whole definition and the code that reads it; so a rerun reads, and a new digest
+    computes only its own papers. ``similarity`` and ``exemplar`` depend on the embeddings and
+    on the other papers and examples, and are computed afresh (a matrix product).
+    """
+    from digest_utils import cache as store
+
+    scope = hashlib.sha256(f"{_code_fingerprint()}\x00{theme!r}".encode()).hexdigest()
+    keys = [
+        hashlib.sha256(f"{t}\x00{a}".encode()).hexdigest()
+        for t, a in zip(papers["title"], papers["abstract"], strict=True)
+    ]
+    with store.open_store(cache_dir) as con:
+        known = store.read_values(con, scope, keys)
+        new = {}
+        for key, title, abstract in zip(keys, papers["title"], papers["abstract"], strict=True):
+            if key not in known and key not in new:
+                new[key] = _Text(title, abstract).evidence(theme, 0.0)
+        if new:
+            store.write_values(con, scope, list(new), list(new.values()))
+    rows = [known.get(k) or new[k] for k in keys]
+    out = pd.DataFrame(rows, columns=EVIDENCE_COLUMNS)
+    out.insert(0, "theme", theme.id)
+    out.insert(0, "paper_id", list(papers["paper_id"]))
+    return out.astype({"gate": bool})
 
 
 class _Text:

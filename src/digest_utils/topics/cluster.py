@@ -14,6 +14,15 @@ The settings are rules of the corpus size ``n``, not tuned per corpus:
   keeps every fine topic under 20 % of the papers on the three real corpora measured;
 * broad areas ``min(k - 1, clip(round(k / 2), 5, 12))``: 5 to 12 at any size.
 
+Above :data:`EXACT_WARD_MAX` papers the tree is built under a connectivity constraint: scipy's
+exact Ward keeps the n^2/2 distance matrix (about 3.5 GB peak at 20,000 papers), so larger
+corpora merge only papers among each other's :data:`CONNECTIVITY_NEIGHBOURS` nearest neighbours
+(``sklearn.cluster.ward_tree`` with a k-nearest-neighbour graph): memory grows like n * k and
+the tree is still deterministic. Up to that size the exact tree is used, so every figure measured
+on the real corpora (a few hundred papers) is unchanged. Why this and not Ward on k-means
+micro-cluster centroids: it keeps one tree of the papers themselves with no random step, and
+needs no centroid weighting (scipy's Ward has none). Measured in ``benchmarks/bench_scale.py``.
+
 Outliers: a paper whose cosine similarity to its topic's centroid is more than three median
 absolute deviations below the topic's median fits its topic loosely; it is reported as an
 outlier (topic -1) and keeps its Ward topic as its assigned topic.
@@ -21,12 +30,18 @@ outlier (topic -1) and keeps its Ward topic as its assigned topic.
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 
-__all__ = ["loose_fit", "n_areas_for", "n_topics_for", "ward_levels"]
+__all__ = ["cut_tree", "loose_fit", "n_areas_for", "n_topics_for", "ward_levels"]
 
 #: Fine topics per sqrt(papers); see the module docstring.
 TOPICS_PER_SQRT_N = 0.8
+#: Largest corpus clustered by exact Ward; above it the tree is connectivity-constrained.
+EXACT_WARD_MAX = 10_000
+#: Nearest neighbours each paper may merge with in the connectivity-constrained tree.
+CONNECTIVITY_NEIGHBOURS = 15
 #: How many median absolute deviations below the median similarity make a loose fit.
 LOOSE_MADS = 3.0
 
@@ -63,12 +78,52 @@ def ward_levels(
     Returns:
         ``(topic, area)``: int64 arrays of 0-based labels; each topic lies in one area.
     """
+    if len(embeddings) > EXACT_WARD_MAX:
+        return _connected_ward_levels(unit(embeddings), n_topics, n_areas)
     from scipy.cluster.hierarchy import fcluster, linkage
 
     tree = linkage(unit(embeddings), method="ward")
     topic = fcluster(tree, n_topics, criterion="maxclust").astype(np.int64) - 1
     area = fcluster(tree, n_areas, criterion="maxclust").astype(np.int64) - 1
     return topic, area
+
+
+def _connected_ward_levels(
+    x: np.ndarray, n_topics: int, n_areas: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Ward tree restricted to k-nearest-neighbour pairs, cut twice (see the module docstring)."""
+    from sklearn.cluster import ward_tree
+    from sklearn.neighbors import kneighbors_graph
+
+    graph = kneighbors_graph(x, n_neighbors=CONNECTIVITY_NEIGHBOURS, include_self=False)
+    with warnings.catch_warnings():
+        # separate groups of papers are joined by sklearn as intended (the tree stays whole)
+        warnings.filterwarnings("ignore", "the number of connected components", UserWarning)
+        children = ward_tree(x, connectivity=graph)[0]
+    return cut_tree(children, len(x), n_topics), cut_tree(children, len(x), n_areas)
+
+
+def cut_tree(children: np.ndarray, n_leaves: int, n_clusters: int) -> np.ndarray:
+    """Clusters left after the first ``n_leaves - n_clusters`` merges of a tree.
+
+    Args:
+        children: ``(n_leaves - 1, 2)`` merges in order, as ``sklearn.cluster.ward_tree``
+            returns them (node ``n_leaves + i`` is made by merge ``i``).
+        n_leaves: Papers.
+        n_clusters: Clusters wanted.
+
+    Returns:
+        int64 label per paper, 0-based.
+    """
+    merges = np.asarray(children, dtype=np.int64)[: max(n_leaves - n_clusters, 0)]
+    parent = np.arange(n_leaves + len(children), dtype=np.int64)
+    parent[merges[:, 0]] = parent[merges[:, 1]] = n_leaves + np.arange(len(merges))
+    while True:  # pointer jumping: every node ends pointing at its topmost applied merge
+        jumped = parent[parent]
+        if np.array_equal(jumped, parent):
+            break
+        parent = jumped
+    return np.unique(parent[:n_leaves], return_inverse=True)[1].astype(np.int64)
 
 
 def loose_fit(embeddings: np.ndarray, topic: np.ndarray) -> np.ndarray:

@@ -35,7 +35,7 @@ from digest_utils.topics.labels import extract_keywords, topic_labels
 
 __all__ = ["Clusters", "TopicResult", "fit_topics", "require_papers", "topic_vectors"]
 
-_PIPELINE_VERSION = 2  # bump when the pipeline changes, so cached results are recomputed
+_PIPELINE_VERSION = 3  # bump when the pipeline changes, so cached results are recomputed
 _LIBRARIES = ("bertopic", "umap-learn", "hdbscan", "scikit-learn", "scipy", "numpy", "numba")
 _TABLE_COLUMNS = ["topic", "level", "size", "label", "keywords", "representative", "cohesion"]
 
@@ -63,6 +63,10 @@ class TopicResult:
         areas: Broad areas, largest first, with the columns of ``topics`` (``level`` is
             ``"area"``) and ``n_topics`` (int64) instead of ``area``; empty when the method
             has no areas.
+        fit: Which fit this is: ``kind`` (``"full"``, or ``"placed"``: new papers placed into
+            an earlier fit, see :mod:`digest_utils.topics.place`), ``fitted_on`` (papers the
+            fit was made on), ``placed`` (papers placed since) and ``fitted_at`` (when the fit
+            was made, UTC); see :meth:`fit_note`.
     """
 
     assignments: pd.DataFrame
@@ -70,6 +74,16 @@ class TopicResult:
     vectors: np.ndarray
     params: dict = field(default_factory=dict)
     areas: pd.DataFrame = field(default_factory=pd.DataFrame)
+    fit: dict = field(default_factory=dict)
+
+    def fit_note(self) -> str:
+        """One line on the fit shown, e.g. ``topics fitted on 20,000 papers (...); 50 placed``."""
+        if not self.fit:
+            return f"topics fitted on {len(self.assignments):,} papers"
+        note = f"topics fitted on {self.fit['fitted_on']:,} papers ({self.fit['fitted_at']})"
+        if self.fit["kind"] == "placed":
+            note += f"; {self.fit['placed']:,} papers added since placed into that fit"
+        return note
 
     def table(self) -> pd.DataFrame:
         """Both levels in one frame: areas first, then fine topics (``level`` tells them apart).
@@ -116,6 +130,7 @@ def fit_topics(
     model: str | None = None,
     cache_dir: str | Path | None = None,
     progress: bool = True,
+    incremental: bool = False,
 ) -> TopicResult:
     """Find broad areas and fine topics of a corpus, sized by rules of its size.
 
@@ -131,9 +146,14 @@ def fit_topics(
         cache_dir: Cache folder (default ``config.cache_dir()``): the result goes to
             ``topics/<hash>.pkl``, keyword vectors to the embedding cache.
         progress: Show a progress bar while computing.
+        incremental: When a full fit of a corpus this one extends is cached (with the
+            default sizes) and the papers added since are at most ``config.REFIT_SHARE`` of
+            it, place the new papers into that fit instead of refitting
+            (:mod:`digest_utils.topics.place`); ``result.fit`` says which it did.
 
     Returns:
-        A :class:`TopicResult`, identical for identical input in any process.
+        A :class:`TopicResult`, identical for identical input in any process (a placed result
+        depends on the fit it was placed into).
 
     Raises:
         CorpusTooSmallError: Fewer than ``config.MIN_PAPERS`` papers.
@@ -146,7 +166,32 @@ def fit_topics(
     """
     check_input(papers, embeddings)
     params = _settings(len(papers), seed=seed, n_topics=n_topics, n_areas=n_areas, model=model)
+    if incremental and n_topics is None and n_areas is None:
+        placed = _placed(papers, embeddings, params, cache_dir)
+        if placed is not None:
+            return placed
     return cached_fit(papers, embeddings, params, _fit_ward, cache_dir, progress)
+
+
+def _placed(
+    papers: pd.DataFrame, embeddings: np.ndarray, params: dict, cache_dir: str | Path | None
+) -> TopicResult | None:
+    """The corpus placed into a cached fit it extends (cached), or ``None`` (fit it)."""
+    from digest_utils.topics import place
+
+    root = Path(cache_dir) if cache_dir else config.cache_dir()
+    key = _cache_key(papers, np.asarray(embeddings), params)
+    if (root / "topics" / f"{key}.pkl").exists():
+        return None  # a full fit of exactly this corpus is cached: show it
+    path = root / "topics" / f"{key}-placed.pkl"
+    if path.exists():
+        return pickle.loads(path.read_bytes())
+    base = place.find_base(root, params, papers["paper_id"])
+    if base is None:
+        return None
+    result = place.place(base, papers, embeddings)
+    atomic_write(path, pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
+    return result
 
 
 def require_papers(n_papers: int) -> None:
@@ -224,10 +269,15 @@ def cached_fit(
     path = root / "topics" / f"{_cache_key(papers, embeddings, params)}.pkl"
     if path.exists():
         return pickle.loads(path.read_bytes())
+    from digest_utils.topics import place
+
     result = _package(
         papers, embeddings, method(papers, embeddings, params, root, progress), params
     )
+    result = place.stamp(result, "full", len(papers))
     atomic_write(path, pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
+    if params.get("method") == "ward" and params["n_topics"] == n_topics_for(len(papers)):
+        place.remember_fit(root, params, path, len(papers))
     return result
 
 
@@ -244,9 +294,34 @@ def quiet() -> Iterator[None]:
         logger.disabled = disabled
 
 
+def enable_numba_cache() -> None:
+    """Let numba cache umap's compiled functions on disk, so a new process skips compiling.
+
+    umap-learn compiles about 10 s of numba code in every new process: most of its functions are
+    not declared ``cache=True`` (pynndescent's are). Turning caching on for them before their
+    first call stores the machine code where numba keeps caches (``__pycache__`` beside the
+    library, or numba's user-wide cache folder when that is read-only; ``NUMBA_CACHE_DIR``
+    overrides); numba checks the source file's time stamp and the CPU before reusing it.
+    Measured: the map's UMAP on 252 papers in a new process, 6.8 s before, 0.2 s after.
+    """
+    import umap.distances
+    import umap.layouts
+    import umap.umap_
+    import umap.utils
+    from numba.core.dispatcher import Dispatcher
+
+    for module in (umap.umap_, umap.layouts, umap.distances, umap.utils):
+        for value in vars(module).values():
+            cache = getattr(value, "_cache", None)
+            if isinstance(value, Dispatcher) and type(cache).__name__ == "NullCache":
+                value.enable_caching()
+
+
 def umap_model(params: dict, n_components: int, min_dist: float):
     """A seeded cosine UMAP with the settings' ``n_neighbors``."""
     from umap import UMAP
+
+    enable_numba_cache()
 
     # n_jobs=1 is what random_state implies anyway; saying so avoids umap's warning.
     kwargs = {"metric": "cosine", "random_state": params["seed"], "n_jobs": 1}
