@@ -358,3 +358,21 @@ def test_table_keeps_integer_columns_integer(fitted):
     assert str(table["area"].dtype) == "Int64" and str(table["n_topics"].dtype) == "Int64"
     assert table.loc[table["level"] == "area", "area"].isna().all()
     assert table.loc[table["level"] == "topic", "area"].notna().all()
+
+
+def test_labels_lead_with_the_best_free_keyword_and_prefer_fresh_words():
+    """No term is in two labels; a bigger topic's words are used only when nothing else is left."""
+    from digest_utils.topics.labels import topic_labels
+
+    keywords = [
+        ["vision-language models", "image captioning", "visual grounding"],
+        ["vision-language models", "vision-language tasks", "medical reports", "radiology"],
+        ["image", "captioning", "vision"],
+    ]
+    labels = topic_labels(keywords)
+    assert labels[0] == "vision-language models / image captioning / visual grounding"
+    # the shared best keyword is taken: the next leads; fresh words come before used ones
+    assert labels[1] == "vision-language tasks / medical reports / radiology"
+    assert labels[2] == "image / captioning / vision"  # only used words left: taken, distinct
+    terms = [t for label in labels for t in label.split(" / ")]
+    assert len(terms) == len(set(terms))

@@ -35,7 +35,7 @@ from digest_utils.topics.labels import extract_keywords, topic_labels
 
 __all__ = ["Clusters", "TopicResult", "fit_topics", "require_papers", "topic_vectors"]
 
-_PIPELINE_VERSION = 3  # bump when the pipeline changes, so cached results are recomputed
+_PIPELINE_VERSION = 4  # bump when the pipeline changes, so cached results are recomputed
 _LIBRARIES = ("bertopic", "umap-learn", "hdbscan", "scikit-learn", "scipy", "numpy", "numba")
 _TABLE_COLUMNS = ["topic", "level", "size", "label", "keywords", "representative", "cohesion"]
 

@@ -36,31 +36,44 @@ def vectorizer(
     return CountVectorizer(ngram_range=ngram_range, **kwargs)
 
 
-def topic_labels(keyword_lists: list[list[str]], n_terms: int = 3) -> list[str]:
-    """Label topics (largest first) with their first keywords that add something new.
+def _stems(term: str) -> frozenset[str]:
+    """A term's words by their first six letters, hyphens split and plural s dropped."""
+    return frozenset(re.sub(r"(?<=\w\w\w)s$", "", w)[:6] for w in re.split(r"[\s-]+", term))
 
-    A keyword is skipped when it shares a word with one already in the label, or when a bigger
-    topic's label has it: labels tell topics apart. Words are compared by their first six
+
+def topic_labels(keyword_lists: list[list[str]], n_terms: int = 3) -> list[str]:
+    """Label topics (largest first) with keywords that tell them apart.
+
+    A label starts with the topic's best keyword that no bigger topic's label has taken, then
+    adds the next keywords that share no word with the label so far, preferring words that no
+    bigger topic's label uses ("fresh" words), then any. Words are compared by their first six
     letters, hyphens split and plural s dropped ("captions" ~ "captioning", "pre-trained").
+    So no two labels share a term, and repeated words are kept to where the keywords leave no
+    choice.
 
     Example:
-        >>> topic_labels([["vision models", "vision", "image"], ["image", "text"]])
-        ['vision models / image', 'text']
+        >>> topic_labels([["vision models", "vision", "image"], ["image", "text", "vision data"]])
+        ['vision models / image', 'text / vision data']
     """
     labels: list[str] = []
-    claimed: set[frozenset[str]] = set()
+    claimed: set[frozenset[str]] = set()  # terms taken by bigger topics
+    seen: set[str] = set()  # words used by bigger topics' labels
     for keywords in keyword_lists:
+        candidates = [(t, _stems(t)) for t in keywords if _stems(t) not in claimed]
         taken: list[str] = []
         used: set[str] = set()
-        for term in keywords:
-            words = {re.sub(r"(?<=\w\w\w)s$", "", w)[:6] for w in re.split(r"[\s-]+", term)}
-            if not words & used and frozenset(words) not in claimed:
+        for fresh_only in (True, False):
+            for term, words in candidates:
+                if len(taken) == n_terms:
+                    break
+                first = not taken  # the best unclaimed keyword always leads
+                if term in taken or words & used or (fresh_only and not first and words & seen):
+                    continue
                 taken.append(term)
                 used |= words
-                claimed.add(frozenset(words))
-            if len(taken) == n_terms:
-                break
-        labels.append(" / ".join(taken or keywords[:1]))
+        claimed |= {_stems(t) for t in taken}
+        seen |= used
+        labels.append(" / ".join(sorted(taken, key=keywords.index) or keywords[:1]))
     return labels
 
 
