@@ -148,32 +148,37 @@ def _checked(rows: Iterable[tuple[str, bytes, int]]) -> tuple[dict[str, bytes], 
     return good, bad
 
 
-def read_vectors(con: sqlite3.Connection, model: str, keys: Sequence[str]) -> dict[str, np.ndarray]:
-    """Return the stored vectors among ``keys``; a damaged row is dropped (and recomputed)."""
-    found: dict[str, bytes] = {}
+def _select(con: sqlite3.Connection, sql: str, scope: str, keys: Sequence[str]) -> list:
+    """Rows of ``sql`` (``... WHERE <scope column> = ? AND key IN ({marks})``) for ``keys``.
+
+    Asked in chunks of 900 keys: SQLite limits the number of bound parameters.
+    """
     wanted = list(dict.fromkeys(keys))
-    for start in range(0, len(wanted), 900):  # SQLite's limit on bound parameters
+    rows = []
+    for start in range(0, len(wanted), 900):
         chunk = wanted[start : start + 900]
         marks = ",".join("?" * len(chunk))
-        rows = con.execute(
-            f"SELECT key, vector, crc FROM vectors WHERE model = ? AND key IN ({marks})",
-            [model, *chunk],
-        ).fetchall()
-        good, bad = _checked(rows)
-        found |= good
-        if bad:
-            warnings.warn(
-                CacheWarning(
-                    f"{len(bad)} cached vector(s) of {model!r} failed their checksum; "
-                    "computing them again",
-                    path=store_path_of(con),
-                ),
-                stacklevel=2,
+        rows += con.execute(sql.format(marks=marks), [scope, *chunk]).fetchall()
+    return rows
+
+
+def read_vectors(con: sqlite3.Connection, model: str, keys: Sequence[str]) -> dict[str, np.ndarray]:
+    """Return the stored vectors among ``keys``; a damaged row is dropped (and recomputed)."""
+    sql = "SELECT key, vector, crc FROM vectors WHERE model = ? AND key IN ({marks})"
+    found, bad = _checked(_select(con, sql, model, keys))
+    if bad:
+        warnings.warn(
+            CacheWarning(
+                f"{len(bad)} cached vector(s) of {model!r} failed their checksum; "
+                "computing them again",
+                path=store_path_of(con),
+            ),
+            stacklevel=2,
+        )
+        with con:
+            con.executemany(
+                "DELETE FROM vectors WHERE model = ? AND key = ?", [(model, k) for k in bad]
             )
-            with con:
-                con.executemany(
-                    "DELETE FROM vectors WHERE model = ? AND key = ?", [(model, k) for k in bad]
-                )
     return {k: np.frombuffer(v, dtype=np.float32) for k, v in found.items()}
 
 
@@ -191,18 +196,9 @@ def write_vectors(
 
 def read_values(con: sqlite3.Connection, scope: str, keys: Sequence[str]) -> dict[str, dict]:
     """Return the stored JSON values of ``scope`` among ``keys`` (damaged rows are skipped)."""
-    found: dict[str, dict] = {}
-    wanted = list(dict.fromkeys(keys))
-    for start in range(0, len(wanted), 900):
-        chunk = wanted[start : start + 900]
-        marks = ",".join("?" * len(chunk))
-        rows = con.execute(
-            f"SELECT key, value, crc FROM features WHERE scope = ? AND key IN ({marks})",
-            [scope, *chunk],
-        ).fetchall()
-        good, _ = _checked(rows)  # a damaged row is simply computed again and replaced
-        found |= {k: json.loads(v) for k, v in good.items()}
-    return found
+    sql = "SELECT key, value, crc FROM features WHERE scope = ? AND key IN ({marks})"
+    good, _ = _checked(_select(con, sql, scope, keys))  # a damaged row is computed again
+    return {k: json.loads(v) for k, v in good.items()}
 
 
 def write_values(
