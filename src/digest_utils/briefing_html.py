@@ -199,7 +199,7 @@ def briefing_page(
         "<h2 id='papers'>Papers to read, per theme</h2>",
         _papers_section(a, n_papers),
         "<h2 id='topics'>Topics</h2>",
-        f"<p>{_sentence(describe.covered(a.topics))}</p>",
+        f"<p>{_sentence(describe.covered(a.topics))} {_sentence(a.topics.fit_note())}</p>",
         _topics_table(a),
         "<h2 id='uncovered'>Topics no theme covers</h2>",
         f"<p>{_sentence(facts[4])}</p>",
