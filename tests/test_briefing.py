@@ -13,9 +13,10 @@ from digest_utils.briefing import (
     new_topics,
     paper_links,
     theme_changes,
+    title_link,
     top_papers,
 )
-from digest_utils.briefing_html import _papers_section, _title
+from digest_utils.briefing_html import _papers_section
 
 NAMES = {"peft": "PEFT", "clip": "CLIP variants"}
 
@@ -64,7 +65,7 @@ def test_without_link_columns_every_title_is_plain_text():
     section = _papers_section(_analysis(papers), 3)
     assert "<a " not in section
     assert "carry no paper links" in section
-    assert _title("T", pd.NA) == "T"
+    assert title_link("T", pd.NA) == "T"
 
 
 def test_top_papers_are_the_highest_scoring_flagged_ones():

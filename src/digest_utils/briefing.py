@@ -34,6 +34,7 @@ __all__ = [
     "paper_links",
     "paper_table",
     "theme_changes",
+    "title_link",
     "top_papers",
 ]
 
@@ -43,6 +44,14 @@ DIGEST_DATE = "digest_date_text"
 
 #: Link of a paper known only by its arXiv id.
 ARXIV_PAGE = "https://huggingface.co/papers/{}"
+
+
+def title_link(title: object, url: object) -> str:
+    """A title as HTML: a link to ``url`` when one is known (not NA), else escaped text."""
+    import html
+
+    text = html.escape(str(title))
+    return text if pd.isna(url) else f'<a href="{html.escape(str(url))}">{text}</a>'
 
 
 def paper_links(papers: pd.DataFrame) -> pd.Series:
@@ -206,24 +215,17 @@ def paper_table(analysis: Analysis) -> pd.DataFrame:
         ``digests`` (joined by ", "), ``themes`` (display names, ", "), ``topic`` (its
         assigned topic's label) and ``score`` (its highest theme score, 0-1).
     """
-    import html
-
     points, names = analysis.points, analysis.catalogue.names
     links = paper_links(analysis.papers)
     ids = list(names)
     labels = _topic_labels(points)
 
-    def title(pid: str, text: str) -> str:
-        url = links.get(pid, pd.NA)
-        if pd.isna(url):
-            return html.escape(text)
-        return f'<a href="{html.escape(str(url))}">{html.escape(text)}</a>'
-
     flags = points[ids].fillna(0).astype(int).to_numpy()
     return pd.DataFrame(
         {
             "title": [
-                title(p, t) for p, t in zip(points["paper_id"], points["title"], strict=True)
+                title_link(t, links.get(p, pd.NA))
+                for p, t in zip(points["paper_id"], points["title"], strict=True)
             ],
             "digests": [", ".join(map(str, d)) for d in points["digests"]],
             "themes": [

@@ -14,7 +14,13 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from digest_utils import describe
-from digest_utils.briefing import latest_digests, new_topics, theme_changes, top_papers
+from digest_utils.briefing import (
+    latest_digests,
+    new_topics,
+    theme_changes,
+    title_link,
+    top_papers,
+)
 from digest_utils.charts import theme_colors
 from digest_utils.suggest import suggest_themes, themes_toml
 
@@ -59,12 +65,6 @@ def _sentence(text: str) -> str:
 
 def _swatch(color: str) -> str:
     return f'<span class="swatch" style="background:{color}"></span>'
-
-
-def _title(title: str, url: object) -> str:
-    if pd.isna(url):
-        return _e(title)
-    return f'<a href="{_e(url)}">{_e(title)}</a>'
 
 
 def _facts(a: Analysis) -> tuple[list[str], dict]:
@@ -121,7 +121,7 @@ def _papers_section(a: Analysis, n: int) -> str:
     for tid, name in a.catalogue.names.items():
         rows = top[top["theme_id"] == tid]
         items = "".join(
-            f"<li>{_title(r.title, r.url)} <small>score {r.score:.2f}</small></li>"
+            f"<li>{title_link(r.title, r.url)} <small>score {r.score:.2f}</small></li>"
             for r in rows.itertuples()
         )
         body = f"<ol class='papers'>{items}</ol>" if items else "<p class='muted'>No paper.</p>"

@@ -10,7 +10,6 @@ bars and other stderr are left out, so a page is the same whether the cache was 
 
 from __future__ import annotations
 
-import html
 import itertools
 import re
 import time
@@ -152,18 +151,12 @@ def linked_titles(table: Any) -> Any:
     Raises:
         ColumnsError: ``title`` or ``url`` is missing.
     """
-    import pandas as pd
-
     from digest_utils._util import require_columns
+    from digest_utils.briefing import title_link
 
     require_columns(table, ["title", "url"], where="linked_titles: table")
     shown = table.drop(columns="url").copy()
-    links = [
-        html.escape(str(t))
-        if pd.isna(u)
-        else f'<a href="{html.escape(str(u))}">{html.escape(str(t))}</a>'
-        for t, u in zip(table["title"], table["url"], strict=True)
-    ]
+    links = [title_link(t, u) for t, u in zip(table["title"], table["url"], strict=True)]
     shown["title"] = links
     other = [c for c in shown.columns if c != "title"]
     styler = shown.style.set_uuid("titles")  # a fixed id: the same page on every run
