@@ -10,13 +10,12 @@ Run:  .venv/bin/python benchmarks/label_agreement.py
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pandas as pd
 from sklearn.metrics import cohen_kappa_score, f1_score
 
 from digest_utils.config import REPO_ROOT
 from digest_utils.themes import load_catalogue, read_labels
+from digest_utils.themes.labels import wide_labels
 
 DATA = REPO_ROOT / "tests" / "data"
 
@@ -40,17 +39,10 @@ def agreement(first: pd.DataFrame, second: pd.DataFrame, theme_ids: list[str]) -
     return pd.DataFrame(rows)
 
 
-def wide(path: Path, theme_ids: list[str]) -> pd.DataFrame:
-    """A labels file as one row per paper, a 0/1 column per theme (every cell judged)."""
-    long = read_labels(path, theme_ids)
-    table = long.pivot(index="paper_id", columns="theme", values="y").reset_index()
-    return table.dropna().reindex(columns=["paper_id", *theme_ids])
-
-
 def main() -> None:
     ids = load_catalogue().ids
-    first = wide(DATA / "theme_labels.csv", ids)
-    second = wide(DATA / "theme_labels_second.csv", ids)
+    first = wide_labels(read_labels(DATA / "theme_labels.csv", ids), ids).dropna()
+    second = wide_labels(read_labels(DATA / "theme_labels_second.csv", ids), ids).dropna()
     table = agreement(first, second, ids)
     print(f"{len(first.merge(second, on='paper_id'))} papers labelled twice")
     print(table.to_string(index=False))

@@ -21,7 +21,7 @@ from digest_utils.errors import LabelsError
 from digest_utils.parse import paper_id
 from digest_utils.themes.types import Catalogue
 
-__all__ = ["example_labels", "read_label_files", "read_labels"]
+__all__ = ["example_labels", "read_label_files", "read_labels", "wide_labels"]
 
 
 def read_labels(path: str | Path, theme_ids: Sequence[str]) -> pd.DataFrame:
@@ -148,3 +148,20 @@ def example_labels(catalogue: Catalogue, labels: Sequence[str | Path] = ()) -> p
     """
     files = [*catalogue.example_labels, *map(Path, labels)]
     return read_label_files(files, catalogue.ids) if files else None
+
+
+def wide_labels(labels: pd.DataFrame, theme_ids: Sequence[str]) -> pd.DataFrame:
+    """Long labels as a table: one row per paper, a column per theme (0, 1 or NaN = not judged).
+
+    Args:
+        labels: Long labels (:func:`read_labels`).
+        theme_ids: The theme columns, in this order (a theme without labels is all NaN).
+
+    Returns:
+        ``paper_id`` (string), then a float64 column per theme id; papers in order of first
+        appearance in ``labels``.
+    """
+    table = labels.pivot(index="paper_id", columns="theme", values="y").astype("float64")
+    table = table.reindex(index=pd.unique(labels["paper_id"]), columns=list(theme_ids))
+    out = table.rename_axis(index="paper_id", columns=None).reset_index()
+    return out.astype({"paper_id": "string"})
