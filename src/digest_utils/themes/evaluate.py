@@ -209,7 +209,7 @@ def learning_curve(
     ``keep`` positives remain to score.
 
     Args:
-        features: From :func:`~digest_utils.themes.features.theme_features` (any examples).
+        features: From :func:`~digest_utils.themes.assign.theme_features` (any examples).
         labels: Long labels of the papers (:func:`~digest_utils.themes.labels.read_labels`).
         weights: Shared weights, e.g. fitted on another labelled set.
         embeddings: The papers' embeddings, rows of ``paper_ids``.
