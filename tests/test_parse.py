@@ -19,7 +19,7 @@ from digest_utils import (
     load_digests,
     paper_id,
 )
-from digest_utils.parse import COLUMNS
+from digest_utils.parse import COLUMNS, READERS, columns
 
 DATA = Path(__file__).parent / "data"
 SEEDS = Path(__file__).parents[1] / "seeds"
@@ -292,3 +292,53 @@ def test_an_abstract_starting_with_a_bullet_is_read_as_the_abstract(tmp_path):
     path.write_text("A title\n• 3 authors\n", encoding="utf-8")
     with pytest.raises(DigestParseError, match=r"bullet.txt:2: expected an abstract"):
         load_digest(path)
+
+
+# --- a new digest format: the README's recipe, followed ---------------------------------
+
+
+def _read_tsv(path: Path, year: int | None) -> dict[str, list]:
+    """A reader as the recipe asks: one 'title<TAB>abstract' line per paper."""
+    lines = path.read_text(encoding="utf-8").split("\n")
+    entries = [
+        {"line": n, "title": title, "abstract": abstract}
+        for n, line in enumerate(lines, 1)
+        if line
+        for title, abstract in [line.split("\t")]
+    ]
+    return columns(path, entries)
+
+
+def test_a_new_format_is_a_reader_and_one_registry_line(tmp_path, monkeypatch):
+    """A reader registered in READERS is used by extension, in folders too; dedupe joins it."""
+    monkeypatch.setitem(READERS, ".tsv", _read_tsv)
+    folder = tmp_path / "digests"
+    folder.mkdir()
+    (folder / "b.tsv").write_text(
+        "Alpha: A First Paper\tWe study alpha.\n\nDelta\tNew paper.\n", encoding="utf-8"
+    )
+    shutil.copy(DATA / "compact.txt", folder / "a.txt")
+    entries = load_digests(folder)
+    tsv = entries[entries["digest"] == "b"]
+    assert tsv[["position", "line", "title"]].values.tolist() == [
+        [1, 1, "Alpha: A First Paper"],
+        [2, 3, "Delta"],
+    ]
+    assert list(entries.columns) == COLUMNS
+    assert entries.dtypes.equals(load_digest(DATA / "compact.txt").dtypes)
+    assert tsv["digest_label"].tolist() == ["b", "b"] and tsv["authors"].isna().all()
+    assert tsv["paper_id"].tolist() == [paper_id("Alpha: A First Paper"), paper_id("Delta")]
+    papers = dedupe(entries)
+    alpha = papers[papers["title"] == "Alpha: A First Paper"]
+    assert alpha["digests"].tolist() == [["a", "b"]]  # the same paper as in the text digest
+
+
+def test_a_reader_missing_columns_is_named(tmp_path, monkeypatch):
+    """A reader that returns other names than COLUMNS raises TypeError naming the reader."""
+    monkeypatch.setitem(READERS, ".tsv", lambda path, year: {"title": ["x"], "extra": [1]})
+    (tmp_path / "x.tsv").write_text("x\ty\n", encoding="utf-8")
+    with pytest.raises(TypeError) as info:
+        load_digest(tmp_path / "x.tsv")
+    message = str(info.value)
+    assert "test_parse.test_a_reader_missing_columns_is_named.<locals>.<lambda>" in message
+    assert "16 missing ['digest', 'position'" in message and "unexpected ['extra']" in message

@@ -1,4 +1,4 @@
-"""Tests for Daily Papers API JSON digests (digest_utils.parse_json) and the JSON/text dedupe."""
+"""Tests for Daily Papers API JSON digests (digest_utils.parse.api_json) and JSON/text dedupe."""
 
 from __future__ import annotations
 

@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from digest_utils import load_digest
-from digest_utils.parse import _AUTHORS, _DATE, _FURNITURE, MAX_TITLE_CHARS
+from digest_utils.parse.text import _AUTHORS, _DATE, _FURNITURE, MAX_TITLE_CHARS
 
 MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 

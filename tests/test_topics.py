@@ -25,7 +25,7 @@ from sklearn.metrics import adjusted_rand_score
 from digest_utils import topics
 from digest_utils.embed import embed_texts
 from digest_utils.errors import CorpusTooSmallError, DigestError
-from digest_utils.topics import TopicResult, fit_topics
+from digest_utils.topics import TopicResult, fit_topics, store
 from digest_utils.topics import fit as topic_fit
 from digest_utils.topics.evaluate import topic_quality, topic_stability
 
@@ -233,7 +233,7 @@ def test_cache_key_changes_with_what_the_result_depends_on(fitted):
 
     def key(p=papers, e=emb, **kwargs):
         settings = {"seed": 42, "n_topics": None, "n_areas": None, "model": None} | kwargs
-        return topic_fit._cache_key(p, e, topic_fit._settings(len(p), **settings))
+        return store.cache_key(p, e, topic_fit._settings(len(p), **settings))
 
     edited = papers.copy()
     edited.loc[0, "abstract"] += " More."

@@ -4,8 +4,8 @@ Load Hugging Face Daily Papers digests saved as text, find topics and named them
 them. :func:`analyse` runs every stage once and joins them on ``paper_id``; the public API is
 listed in ``__all__``. The stages, one module or package each:
 
-* ``parse``: digests -> one row per paper entry (``load_digests``, ``dedupe``); ``parse_json``
-  reads Daily Papers API JSON, which ``fetch`` downloads (the only network use);
+* ``parse/``: digests -> one row per paper entry (``load_digests``, ``dedupe``); it reads pages
+  saved as text and Daily Papers API JSON, which ``fetch`` downloads (the only network use);
 * ``embed``: sentence embeddings, cached on disk;
 * ``themes/``: the catalogue, evidence features, the scoring method, evaluation;
 * ``topics/``: the topic fit, keywords and labels, evaluation;

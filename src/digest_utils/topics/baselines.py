@@ -18,16 +18,10 @@ import pandas as pd
 
 from digest_utils import config
 from digest_utils.embed import model_id, paper_texts
-from digest_utils.topics.fit import (
-    Clusters,
-    TopicResult,
-    cached_fit,
-    check_input,
-    map_neighbors,
-    quiet,
-    umap_model,
-)
+from digest_utils.topics.fit import cached_fit, check_input
 from digest_utils.topics.labels import extract_keywords
+from digest_utils.topics.libraries import map_neighbors, quiet, umap_model
+from digest_utils.topics.result import Clusters, TopicResult
 
 __all__ = ["default_baseline", "previous_baseline"]
 

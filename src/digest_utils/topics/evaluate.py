@@ -19,8 +19,9 @@ import pandas as pd
 from digest_utils import config
 from digest_utils.embed import paper_texts
 from digest_utils.topics.baselines import default_baseline
-from digest_utils.topics.fit import TopicResult, fit_topics
+from digest_utils.topics.fit import fit_topics
 from digest_utils.topics.labels import vectorizer
+from digest_utils.topics.result import TopicResult
 
 __all__ = [
     "quality_table",

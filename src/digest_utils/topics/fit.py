@@ -6,118 +6,46 @@ from BERTopic's c-TF-IDF re-ranked by KeyBERTInspired over the given clusters
 (:func:`~digest_utils.topics.labels.extract_keywords`); a label joins three distinct keywords
 (:func:`~digest_utils.topics.labels.topic_labels`). A seeded 2-D UMAP gives a document map.
 
-Results are cached in ``cache_dir()/topics/`` keyed by embeddings, texts, settings, seed and
-library versions; a warm call imports neither bertopic, umap nor scipy's clustering.
+Results are kept by :mod:`~digest_utils.topics.store`, keyed by embeddings, texts, settings,
+seed and library versions; a warm call imports neither bertopic, umap nor scipy's clustering.
+A rerun on a grown corpus places the new papers into the last fit
+(:mod:`~digest_utils.topics.place`) rather than refitting; :func:`reusable_fit` is the one
+place that decides which.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
-import logging
-import pickle
-import warnings
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, field
-from importlib.metadata import version
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from digest_utils import config
-from digest_utils._util import atomic_write, require_columns
+from digest_utils._util import require_columns
 from digest_utils.embed import model_id, paper_texts
 from digest_utils.errors import CorpusTooSmallError, DigestError
-from digest_utils.topics.cluster import loose_fit, n_areas_for, n_topics_for, unit, ward_levels
-from digest_utils.topics.labels import extract_keywords, topic_labels
+from digest_utils.topics import store
+from digest_utils.topics.cluster import loose_fit, n_areas_for, n_topics_for, ward_levels
+from digest_utils.topics.labels import extract_keywords
+from digest_utils.topics.libraries import map_neighbors, quiet, umap_model
+from digest_utils.topics.place import place
+from digest_utils.topics.result import Clusters, FitRecord, TopicResult
+from digest_utils.topics.tables import package
 
-__all__ = ["Clusters", "TopicResult", "fit_topics", "require_papers", "topic_vectors"]
+__all__ = [
+    "Method",
+    "cached_fit",
+    "check_input",
+    "fit_topics",
+    "require_papers",
+    "reusable_fit",
+]
 
-_PIPELINE_VERSION = 4  # bump when the pipeline changes, so cached results are recomputed
-_LIBRARIES = ("bertopic", "umap-learn", "hdbscan", "scikit-learn", "scipy", "numpy", "numba")
-_TABLE_COLUMNS = ["topic", "level", "size", "label", "keywords", "representative", "cohesion"]
-
-
-@dataclass(frozen=True, eq=False)
-class TopicResult:
-    """Topics of one corpus, at two levels.
-
-    Attributes:
-        assignments: One row per paper, in input order: ``paper_id`` (string), ``topic``
-            (int64, -1 for an outlier: a paper that fits its topic loosely, before
-            reassignment), ``topic_label`` (string, ``"outliers"`` for -1),
-            ``assigned_topic`` (int64, the topic after reassignment: every paper has one),
-            ``area`` (int64, the broad area; -1 when the method has none), ``area_label``
-            (string), ``x``, ``y`` (float64, seeded 2-D UMAP layout for a document map).
-        topics: Fine topics, largest first: ``topic`` (int64, 0..k-1), ``level``
-            (``"topic"``), ``size`` (int64, papers assigned, outliers included), ``label``
-            (string, e.g. ``"text-to-image generation / multimodal generative"``), ``keywords``
-            (list of up to 10 str), ``representative`` (string, ``paper_id`` of the paper
-            nearest the centroid), ``cohesion`` (float64, mean cosine similarity of the
-            topic's papers to its centroid) and ``area`` (int64, the area holding it).
-        vectors: float32 ``(n_topics, dim)`` unit-length topic centroids, rows aligned with
-            ``topics`` (for a dendrogram).
-        params: The resolved settings the result was computed with.
-        areas: Broad areas, largest first, with the columns of ``topics`` (``level`` is
-            ``"area"``) and ``n_topics`` (int64) instead of ``area``; empty when the method
-            has no areas.
-        fit: Which fit this is: ``kind`` (``"full"``, or ``"placed"``: new papers placed into
-            an earlier fit, see :mod:`digest_utils.topics.place`), ``fitted_on`` (papers the
-            fit was made on), ``placed`` (papers placed since) and ``fitted_at`` (when the fit
-            was made, UTC); see :meth:`fit_note`.
-    """
-
-    assignments: pd.DataFrame
-    topics: pd.DataFrame
-    vectors: np.ndarray
-    params: dict = field(default_factory=dict)
-    areas: pd.DataFrame = field(default_factory=pd.DataFrame)
-    fit: dict = field(default_factory=dict)
-
-    def fit_note(self) -> str:
-        """One line on the fit shown, e.g. ``topics fitted on 20,000 papers (...); 50 placed``."""
-        if not self.fit:
-            return f"topics fitted on {len(self.assignments):,} papers"
-        note = f"topics fitted on {self.fit['fitted_on']:,} papers ({self.fit['fitted_at']})"
-        if self.fit["kind"] == "placed":
-            note += f"; {self.fit['placed']:,} papers added since placed into that fit"
-        return note
-
-    def table(self) -> pd.DataFrame:
-        """Both levels in one frame: areas first, then fine topics (``level`` tells them apart).
-
-        ``area`` (a topic's area) and ``n_topics`` (an area's topics) are Int64, NA on the
-        other level.
-        """
-        both = pd.concat([self.areas, self.topics], ignore_index=True)
-        for column in ("area", "n_topics"):
-            if column in both:
-                both[column] = both[column].astype("Int64")
-        return both
-
-
-@dataclass(frozen=True)
-class Clusters:
-    """What a clustering method returns, before packaging into a :class:`TopicResult`.
-
-    Attributes:
-        assigned: int per paper: its topic after any reassignment (-1 only for a method that
-            keeps outliers).
-        outlier: bool per paper: outside every topic before reassignment.
-        keywords: Topic -> keywords, best first.
-        layout: ``(n, 2)`` map positions (NaN when the method draws none).
-        area: int per paper: its broad area, or ``None``.
-        area_keywords: Area -> keywords, or ``None``.
-    """
-
-    assigned: np.ndarray
-    outlier: np.ndarray
-    keywords: dict[int, list[str]]
-    layout: np.ndarray
-    area: np.ndarray | None = None
-    area_keywords: dict[int, list[str]] | None = None
+#: A clustering method: ``(papers, embeddings, params, cache_root, progress) -> Clusters``.
+Method = Callable[[pd.DataFrame, np.ndarray, dict, Path, bool], Clusters]
 
 
 def fit_topics(
@@ -149,7 +77,8 @@ def fit_topics(
         incremental: When a full fit of a corpus this one extends is cached (with the
             default sizes) and the papers added since are at most ``config.REFIT_SHARE`` of
             it, place the new papers into that fit instead of refitting
-            (:mod:`digest_utils.topics.place`); ``result.fit`` says which it did.
+            (:mod:`digest_utils.topics.place`; the rules are in :func:`reusable_fit`);
+            ``result.fit`` says which it did.
 
     Returns:
         A :class:`TopicResult`, identical for identical input in any process (a placed result
@@ -165,33 +94,56 @@ def fit_topics(
         >>> result.table()[["level", "topic", "size", "label"]]  # doctest: +SKIP
     """
     check_input(papers, embeddings)
+    embeddings = np.asarray(embeddings)
     params = _settings(len(papers), seed=seed, n_topics=n_topics, n_areas=n_areas, model=model)
-    if incremental and n_topics is None and n_areas is None:
-        placed = _placed(papers, embeddings, params, cache_dir)
-        if placed is not None:
-            return placed
-    return cached_fit(papers, embeddings, params, _fit_ward, cache_dir, progress)
-
-
-def _placed(
-    papers: pd.DataFrame, embeddings: np.ndarray, params: dict, cache_dir: str | Path | None
-) -> TopicResult | None:
-    """The corpus placed into a cached fit it extends (cached), or ``None`` (fit it)."""
-    from digest_utils.topics import place
-
-    root = Path(cache_dir) if cache_dir else config.cache_dir()
-    key = _cache_key(papers, np.asarray(embeddings), params)
-    if (root / "topics" / f"{key}.pkl").exists():
-        return None  # a full fit of exactly this corpus is cached: show it
-    path = root / "topics" / f"{key}-placed.pkl"
-    if path.exists():
-        return pickle.loads(path.read_bytes())
-    base = place.find_base(root, params, papers["paper_id"])
+    root, key = store.folder(cache_dir), store.cache_key(papers, embeddings, params)
+    sized = n_topics is not None or n_areas is not None
+    base = reusable_fit(root, key, params, papers["paper_id"], refit=sized or not incremental)
     if base is None:
+        return _load_or_fit(
+            root, key, papers, embeddings, params, _fit_ward, progress, remember=True
+        )
+    placed = store.load(root, key, placed=True)
+    if placed is None:
+        placed = place(base, papers, embeddings)
+        store.save(root, key, placed, placed=True)
+    return placed
+
+
+def reusable_fit(
+    root: Path, key: str, params: dict, paper_ids: pd.Series, *, refit: bool
+) -> TopicResult | None:
+    """When does a rerun refit? The full fit to place this corpus into, or ``None``: fit it.
+
+    The one place this is decided. The corpus is fitted (or its full fit read from the cache)
+    when any of these holds, and placed into the newest remembered fit otherwise:
+
+    * a refit is asked for (``refit``: ``analyse(refit=True)``, the CLI's ``--refit``, or
+      topic sizes given explicitly);
+    * a full fit of exactly this corpus is cached under ``key``: it is shown as fitted;
+    * no remembered full fit (:func:`~digest_utils.topics.store.remembered`: same method,
+      seed and model) qualifies. One qualifies when its sizes are the rules' for its corpus
+      (not sizes asked for by hand), it holds only papers of this corpus (a corpus that drops
+      papers of the fit is refitted), and the papers added since are at least one and at most
+      :data:`digest_utils.config.REFIT_SHARE` (10 %) of the papers it was fitted on: at
+      20,000 papers, 2,000 new ones (about 40 weekly digests). Why 10 %: the number of fine
+      topics grows like sqrt(n), so 10 % more papers would ask for about 5 % more topics
+      (113 -> 119 at 20,000), the most a fit may lag behind.
+    """
+    if refit or store.is_saved(root, key):
         return None
-    result = place.place(base, papers, embeddings)
-    atomic_write(path, pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
-    return result
+    current = set(map(str, paper_ids))
+    for n_base, path in store.remembered(root, params):
+        if not n_base < len(current) <= n_base * (1 + config.REFIT_SHARE):
+            continue
+        base = store.read(path)
+        if base is None:
+            continue
+        by_rule = base.params["n_topics"] == n_topics_for(n_base)
+        by_rule &= base.params["n_areas"] == n_areas_for(base.params["n_topics"])
+        if by_rule and set(map(str, base.assignments["paper_id"])) <= current:
+            return base
+    return None
 
 
 def require_papers(n_papers: int) -> None:
@@ -235,26 +187,6 @@ def _settings(
     }
 
 
-def map_neighbors(n: int) -> int:
-    """UMAP neighbours of the 2-D map: ``clip(round(sqrt(n)), 15, 50)``, below ``n``."""
-    return int(min(n - 1, np.clip(round(np.sqrt(n)), 15, 50)))
-
-
-def _cache_key(papers: pd.DataFrame, embeddings: np.ndarray, params: dict) -> str:
-    """Hash of embeddings, paper ids and texts, settings and library versions."""
-    h = hashlib.sha256(str((embeddings.shape, embeddings.dtype.str)).encode())
-    h.update(np.ascontiguousarray(embeddings).tobytes())
-    for pid, text in zip(papers["paper_id"], paper_texts(papers), strict=True):
-        h.update(f"{pid}\x00{text}\x00".encode())
-    versions = {lib: version(lib) for lib in _LIBRARIES}
-    h.update(json.dumps([params, versions, _PIPELINE_VERSION], sort_keys=True).encode())
-    return h.hexdigest()[:24]
-
-
-#: A clustering method: ``(papers, embeddings, params, cache_root, progress) -> Clusters``.
-Method = Callable[[pd.DataFrame, np.ndarray, dict, Path, bool], Clusters]
-
-
 def cached_fit(
     papers: pd.DataFrame,
     embeddings: np.ndarray,
@@ -263,70 +195,38 @@ def cached_fit(
     cache_dir: str | Path | None,
     progress: bool,
 ) -> TopicResult:
-    """Load the result from the cache, or run ``method``, package and store it (atomically)."""
+    """Load the result from the store, or run ``method``, package and save it (a full fit)."""
     embeddings = np.asarray(embeddings)
-    root = Path(cache_dir) if cache_dir else config.cache_dir()
-    path = root / "topics" / f"{_cache_key(papers, embeddings, params)}.pkl"
-    if path.exists():
-        return pickle.loads(path.read_bytes())
-    from digest_utils.topics import place
-
-    result = _package(
-        papers, embeddings, method(papers, embeddings, params, root, progress), params
-    )
-    result = place.stamp(result, "full", len(papers))
-    atomic_write(path, pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
-    if params.get("method") == "ward" and params["n_topics"] == n_topics_for(len(papers)):
-        place.remember_fit(root, params, path, len(papers))
-    return result
+    root, key = store.folder(cache_dir), store.cache_key(papers, embeddings, params)
+    return _load_or_fit(root, key, papers, embeddings, params, method, progress, remember=False)
 
 
-@contextmanager
-def quiet() -> Iterator[None]:
-    """Mute BERTopic's logger and the fit's warnings (umap's ImportWarning), only meanwhile."""
-    logger = logging.getLogger("BERTopic")
-    disabled, logger.disabled = logger.disabled, True
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            yield
-    finally:
-        logger.disabled = disabled
+def _load_or_fit(
+    root: Path,
+    key: str,
+    papers: pd.DataFrame,
+    embeddings: np.ndarray,
+    params: dict,
+    method: Method,
+    progress: bool,
+    remember: bool,
+) -> TopicResult:
+    """The saved full fit of ``key``, or a new one, saved.
 
-
-def enable_numba_cache() -> None:
-    """Let numba cache umap's compiled functions on disk, so a new process skips compiling.
-
-    umap-learn compiles about 10 s of numba code in every new process: most of its functions are
-    not declared ``cache=True`` (pynndescent's are). Turning caching on for them before their
-    first call stores the machine code where numba keeps caches (``__pycache__`` beside the
-    library, or numba's user-wide cache folder when that is read-only; ``NUMBA_CACHE_DIR``
-    overrides); numba checks the source file's time stamp and the CPU before reusing it.
-    Measured: the map's UMAP on 252 papers in a new process, 6.8 s before, 0.2 s after.
+    With ``remember`` (the fits of :func:`fit_topics`, not the baselines) a new fit is also
+    recorded as one that later corpora may be placed into (see :func:`reusable_fit`).
     """
-    import umap.distances
-    import umap.layouts
-    import umap.umap_
-    import umap.utils
-    from numba.core.dispatcher import Dispatcher
-
-    for module in (umap.umap_, umap.layouts, umap.distances, umap.utils):
-        for value in vars(module).values():
-            cache = getattr(value, "_cache", None)
-            if isinstance(value, Dispatcher) and type(cache).__name__ == "NullCache":
-                value.enable_caching()
-
-
-def umap_model(params: dict, n_components: int, min_dist: float):
-    """A seeded cosine UMAP with the settings' ``n_neighbors``."""
-    from umap import UMAP
-
-    enable_numba_cache()
-
-    # n_jobs=1 is what random_state implies anyway; saying so avoids umap's warning.
-    kwargs = {"metric": "cosine", "random_state": params["seed"], "n_jobs": 1}
-    kwargs |= {"n_neighbors": params["n_neighbors"], "min_dist": min_dist}
-    return UMAP(n_components=n_components, **kwargs)
+    result = store.load(root, key)
+    if result is not None:
+        return result
+    clusters = method(papers, embeddings, params, root, progress)
+    at = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    fit = FitRecord("full", fitted_on=len(papers), fitted_at=at)
+    result = replace(package(papers, embeddings, clusters, params), fit=fit)
+    store.save(root, key, result)
+    if remember:
+        store.remember(root, params, key, len(papers))
+    return result
 
 
 def _fit_ward(
@@ -348,71 +248,3 @@ def _fit_ward(
         bar.update()
     outlier = loose_fit(embeddings, topic)
     return Clusters(topic, outlier, keywords, layout, area, area_keywords)
-
-
-def _by_size(labels: np.ndarray) -> dict[int, int]:
-    """Old label -> new label, largest cluster first (ties by old label); -1 stays -1."""
-    ids, sizes = np.unique(labels[labels >= 0], return_counts=True)
-    order = ids[np.lexsort((ids, -sizes))].tolist()
-    return {old: new for new, old in enumerate(order)} | {-1: -1}
-
-
-def _level_table(
-    x: np.ndarray, labels: np.ndarray, keywords: dict[int, list[str]], pids, level: str
-) -> tuple[pd.DataFrame, np.ndarray]:
-    """One row per cluster of ``labels`` (already 0..k-1 by size) and the unit centroids."""
-    k = int(labels.max()) + 1 if (labels >= 0).any() else 0
-    rows, vectors = [], np.zeros((k, x.shape[1]), dtype=np.float32)
-    for t in range(k):
-        members = np.flatnonzero(labels == t)
-        centroid = x[members].mean(axis=0)
-        vectors[t] = centroid / np.linalg.norm(centroid)
-        sims = x[members] @ vectors[t]
-        rows.append(
-            (t, level, len(members), keywords[t][:10], pids[members[sims.argmax()]], sims.mean())
-        )
-    table = pd.DataFrame(rows, columns=[c for c in _TABLE_COLUMNS if c != "label"])
-    table.insert(3, "label", topic_labels(list(table["keywords"])))
-    dtypes = {"topic": "int64", "level": "string", "size": "int64", "label": "string"}
-    return table.astype(dtypes | {"representative": "string", "cohesion": "float64"}), vectors
-
-
-def _renumbered(labels: np.ndarray, keywords: dict[int, list[str]]):
-    mapping = _by_size(labels)
-    new = np.array([mapping[int(t)] for t in labels], dtype=np.int64)
-    return new, {mapping[t]: words for t, words in keywords.items() if t in mapping}
-
-
-def _package(papers, embeddings, fit: Clusters, params) -> TopicResult:
-    """Build the result; clusters are renumbered by size, largest first (outliers stay -1)."""
-    x = unit(embeddings)
-    pids = pd.array(papers["paper_id"], dtype="string")
-    assigned, keywords = _renumbered(np.asarray(fit.assigned), fit.keywords)
-    table, vectors = _level_table(x, assigned, keywords, pids, "topic")
-    topic = np.where(np.asarray(fit.outlier), -1, assigned)
-    labels = dict(zip(table["topic"], table["label"], strict=True)) | {-1: "outliers"}
-    assignments = pd.DataFrame({"paper_id": pids, "topic": topic})
-    assignments["topic_label"] = pd.array([labels[t] for t in topic], dtype="string")
-    assignments["assigned_topic"] = assigned
-    areas = pd.DataFrame(columns=[*_TABLE_COLUMNS, "n_topics"])
-    area = np.full(len(pids), -1, dtype=np.int64)
-    area_labels: dict[int, str] = {-1: "no area"}
-    if fit.area is not None and fit.area_keywords is not None:
-        area, area_keywords = _renumbered(np.asarray(fit.area), fit.area_keywords)
-        areas, _ = _level_table(x, area, area_keywords, pids, "area")
-        area_labels |= dict(zip(areas["topic"], areas["label"], strict=True))
-    holder = pd.Series(area).groupby(assigned).agg(lambda a: a.value_counts().index[0])
-    table["area"] = table["topic"].map(holder).astype("int64")
-    if len(areas):
-        areas["n_topics"] = (
-            areas["topic"].map(table.groupby("area").size()).fillna(0).astype("int64")
-        )
-    assignments["area"] = area
-    assignments["area_label"] = pd.array([area_labels[int(a)] for a in area], dtype="string")
-    assignments[["x", "y"]] = np.asarray(fit.layout, dtype="float64")
-    return TopicResult(assignments, table, vectors, dict(params, n_papers=len(papers)), areas)
-
-
-def topic_vectors(result: TopicResult) -> pd.DataFrame:
-    """Topic centroids as a frame indexed by topic label (input of ``charts.topic_hierarchy``)."""
-    return pd.DataFrame(result.vectors, index=pd.Index(result.topics["label"], name="topic"))

@@ -1,10 +1,7 @@
-"""Incremental topics: place new papers into the last fit instead of refitting everything.
+"""Place new papers into an earlier full fit instead of refitting everything (pure).
 
 A weekly digest of 50 papers added to an analysed corpus of 20,000 should not redo the Ward
-tree, the keywords and the map. When :func:`~digest_utils.topics.fit_topics` is called with
-``incremental=True`` (what :func:`~digest_utils.analysis.analyse` does unless ``refit=True``,
-the CLI's ``--refit``) and a full fit of a corpus that the current one extends is cached, the
-new papers are *placed* into that fit:
+tree, the keywords and the map. :func:`place` puts the papers a full fit has not seen into it:
 
 * **topic**: the fine topic whose centroid is most similar (cosine) to the paper; its area is
   that topic's area. A placed paper is an outlier (topic -1) when its similarity is below the
@@ -13,89 +10,25 @@ new papers are *placed* into that fit:
   (no UMAP is loaded);
 * topic ids, labels, keywords and centroids stay those of the fit; sizes count the placed papers.
 
-A full refit happens instead when the papers added since the fit pass
-:data:`digest_utils.config.REFIT_SHARE` (10 %) of the papers it was fitted on: at 20,000 papers,
-after 2,000 new ones (about 40 weekly digests). Why 10 %: the number of fine topics grows like
-sqrt(n), so 10 % more papers would ask for about 5 % more topics (113 -> 119 at 20,000), the most
-a fit may lag behind. A corpus that drops papers of the fit is refitted too.
-
-:attr:`TopicResult.fit` says which fit a result shows and when it was made.
+A function of its arguments only: no cache, no clock. When a rerun places rather than refits
+is decided in :func:`digest_utils.topics.fit.reusable_fit`; :attr:`TopicResult.fit` of the
+result says which fit it shows and when that was made.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import hashlib
-import json
-import pickle
 from dataclasses import replace
-from pathlib import Path
-from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
-from digest_utils import config
-from digest_utils._util import atomic_write
 from digest_utils.topics.cluster import LOOSE_MADS, unit
+from digest_utils.topics.result import FitRecord, TopicResult
 
-if TYPE_CHECKING:
-    from digest_utils.topics.fit import TopicResult
-
-__all__ = ["MAP_NEIGHBOURS", "find_base", "place", "remember_fit", "stamp"]
+__all__ = ["MAP_NEIGHBOURS", "place"]
 
 #: Fitted papers whose map positions are averaged to place a new paper on the map.
 MAP_NEIGHBOURS = 5
-#: Full fits remembered per setting (the newest first).
-REMEMBERED_FITS = 8
-
-
-def stamp(
-    result: TopicResult, kind: str, fitted_on: int, placed: int = 0, at: str = ""
-) -> TopicResult:
-    """``result`` with :attr:`TopicResult.fit` set (``at`` defaults to now, UTC)."""
-    at = at or dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
-    fit = {"kind": kind, "fitted_on": int(fitted_on), "placed": int(placed), "fitted_at": at}
-    return replace(result, fit=fit)
-
-
-def _index(root: Path, params: dict) -> Path:
-    """The list of full fits made with the size-independent settings of ``params``."""
-    same = {k: v for k, v in params.items() if k in ("method", "seed", "model")}
-    slug = hashlib.sha256(json.dumps(same, sort_keys=True).encode()).hexdigest()[:16]
-    return root / "topics" / f"fits-{slug}.json"
-
-
-def remember_fit(root: Path, params: dict, path: Path, n_papers: int) -> None:
-    """Record a full fit (its cache file) as a base later corpora may extend."""
-    index = _index(root, params)
-    fits = json.loads(index.read_text()) if index.exists() else []
-    fits = [f for f in fits if f["file"] != path.name]
-    fits.insert(0, {"file": path.name, "n_papers": int(n_papers)})
-    atomic_write(index, json.dumps(fits[:REMEMBERED_FITS], indent=1).encode())
-
-
-def find_base(root: Path, params: dict, paper_ids: pd.Series) -> TopicResult | None:
-    """The newest remembered full fit whose papers are all in ``paper_ids``, within the share.
-
-    Returns ``None`` when there is none, or when the papers added since it pass
-    :data:`config.REFIT_SHARE` of it (a refit is due).
-    """
-    index = _index(root, params)
-    if not index.exists():
-        return None
-    current = set(map(str, paper_ids))
-    for entry in json.loads(index.read_text()):
-        n_base = entry["n_papers"]
-        if not n_base < len(current) <= n_base * (1 + config.REFIT_SHARE):
-            continue
-        path = index.parent / entry["file"]
-        if not path.exists():
-            continue
-        base = pickle.loads(path.read_bytes())
-        if set(map(str, base.assignments["paper_id"])) <= current:
-            return base
-    return None
 
 
 def place(base: TopicResult, papers: pd.DataFrame, embeddings: np.ndarray) -> TopicResult:
@@ -107,7 +40,8 @@ def place(base: TopicResult, papers: pd.DataFrame, embeddings: np.ndarray) -> To
         embeddings: Rows aligned with ``papers``.
 
     Returns:
-        A :class:`TopicResult` over ``papers`` (in their order), with ``fit["kind"]`` ``"placed"``.
+        A :class:`TopicResult` over ``papers`` (in their order); its ``fit`` is ``"placed"``,
+        made when ``base`` was.
     """
     x = unit(embeddings)
     pids = pd.array(papers["paper_id"], dtype="string")
@@ -147,8 +81,9 @@ def place(base: TopicResult, papers: pd.DataFrame, embeddings: np.ndarray) -> To
         if len(base.areas)
         else base.areas
     )
-    result = replace(base, assignments=assignments, topics=topics, areas=areas)
-    return stamp(result, "placed", len(old), len(new), at=base.fit.get("fitted_at", ""))
+    at = base.fit.fitted_at if base.fit else ""
+    fit = FitRecord("placed", fitted_on=len(old), placed=len(new), fitted_at=at)
+    return replace(base, assignments=assignments, topics=topics, areas=areas, fit=fit)
 
 
 def _map_positions(new: np.ndarray, fitted: np.ndarray, xy: np.ndarray) -> np.ndarray:

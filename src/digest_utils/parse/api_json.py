@@ -1,4 +1,4 @@
-"""Read Hugging Face Daily Papers API records (``.json`` array or ``.jsonl`` lines) as digests.
+"""Read Daily Papers API records (``.json`` array or ``.jsonl`` lines): the JSON reader.
 
 A record is one element of the answer of ``/api/daily_papers`` (what ``digest-topics fetch``
 writes, one per line): the paper under ``paper`` (``id``, ``title``, ``summary``, ``authors``,
@@ -6,8 +6,8 @@ writes, one per line): the paper under ``paper`` (``id``, ``title``, ``summary``
 listing's fields at the top level (``submittedOnDailyAt``, ``numComments``, ...). A bare paper
 object (those fields at the top level, as ``/api/papers/{id}`` answers) reads the same way.
 
-The columns of :data:`digest_utils.parse.COLUMNS`, filled as follows (a field is looked up
-under ``paper`` first, then at the top level):
+The columns of :data:`~digest_utils.parse.schema.COLUMNS`, filled as follows (a field is
+looked up under ``paper`` first, then at the top level):
 
 =================== =======================================================================
 ``digest``          file stem
@@ -22,8 +22,8 @@ under ``paper`` first, then at the top level):
 ``upvotes``         ``upvotes``
 ``digest_date_text`` the digest's date ``YYYY-MM-DD``: the file stem when it is a date (as
                     ``fetch`` names files), else the UTC date of ``submittedOnDailyAt``
-``paper_id``        :func:`~digest_utils.parse.paper_id` of the title, as for text digests,
-                    so the same paper in a text and a JSON digest shares it
+``paper_id``        :func:`~digest_utils.parse.schema.paper_id` of the title, as for text
+                    digests, so the same paper in a text and a JSON digest shares it
 ``digest_label``    ``digest_date_text`` when known, else the file stem
 ``arxiv_id``        ``id``
 ``url``             the paper's page, ``config.PAPER_URL`` with the id
@@ -46,7 +46,7 @@ import pandas as pd
 
 from digest_utils import config
 from digest_utils.errors import DigestParseError, shorten
-from digest_utils.parse import decode_file, paper_id
+from digest_utils.parse.schema import columns, decode_file
 
 __all__ = ["json_columns", "json_text_columns"]
 
@@ -76,13 +76,7 @@ def json_text_columns(text: str, path: Path) -> dict[str, list]:
     if not records:
         raise DigestParseError(f"found no records; expected {_EXPECTED}", path=path)
     stem_day = path.stem if _is_day(path.stem) else None
-    rows = [_row(rec, lineno, path, stem_day) for lineno, rec in records]
-    cols: dict[str, list] = {name: [r[name] for r in rows] for name in rows[0]}
-    n = len(rows)
-    cols["digest"] = [path.stem] * n
-    cols["position"] = list(range(1, n + 1))
-    cols["line"] = [lineno for lineno, _ in records]
-    return cols
+    return columns(path, [_row(rec, lineno, path, stem_day) for lineno, rec in records])
 
 
 def _records(text: str, path: Path) -> list[tuple[int, object]]:
@@ -221,7 +215,7 @@ def _count(value: object) -> int | None:
 
 
 def _row(rec: object, lineno: int, path: Path, stem_day: str | None) -> dict[str, object]:
-    """The columns of one record (all but digest, position and line)."""
+    """The columns of one record (all but digest and position), starting on line ``lineno``."""
     paper = rec.get("paper") if isinstance(rec, dict) else None
     paper = paper if isinstance(paper, dict) else rec
     if not isinstance(rec, dict) or not isinstance(paper, dict):
@@ -235,6 +229,7 @@ def _row(rec: object, lineno: int, path: Path, stem_day: str | None) -> dict[str
     arxiv = _text(paper.get("id"))
     keywords = _field(rec, paper, "ai_keywords")
     return {
+        "line": lineno,
         "title": title,
         "abstract": abstract,
         "authors": _count(_field(rec, paper, "authors")),
@@ -243,7 +238,6 @@ def _row(rec: object, lineno: int, path: Path, stem_day: str | None) -> dict[str
         "published_text": None if published is None else published.strftime("%Y-%m-%d"),
         "upvotes": _int(_field(rec, paper, "upvotes")),
         "digest_date_text": day,
-        "paper_id": paper_id(title),
         "digest_label": day or path.stem,
         "arxiv_id": arxiv,
         "url": None if arxiv is None else config.PAPER_URL.format(arxiv_id=quote(arxiv, safe="")),
