@@ -335,26 +335,6 @@ def test_report_on_a_corpus_too_small_for_topics_fails_clearly(tmp_path, capsys)
     assert not (tmp_path / "r" / "index.html").exists()
 
 
-def test_linked_titles_link_papers_with_a_url_and_escape_the_rest():
-    """Titles with a url become links; others stay text; every cell is HTML-escaped."""
-    import pandas as pd
-
-    from digest_utils.report import linked_titles
-
-    table = pd.DataFrame(
-        {
-            "title": ["Linked <b>", "Plain & simple"],
-            "url": pd.array(["https://huggingface.co/papers/2405.00001", pd.NA], "string"),
-            "digest": ["a<i>", "b"],
-        }
-    )
-    page = linked_titles(table).to_html()
-    assert '<a href="https://huggingface.co/papers/2405.00001">Linked &lt;b&gt;</a>' in page
-    assert "Plain &amp; simple" in page and "a&lt;i&gt;" in page
-    assert "2405.00001" not in page.replace('href="https://huggingface.co/papers/2405.00001"', "")
-    assert linked_titles(table).to_html() == page  # a fixed table id: the same page each run
-
-
 def test_report_on_fetched_json_digests_links_titles_to_their_pages(tmp_path):
     """A folder of fetched JSON digests (with a text one): notebook 01's titles link to pages."""
     days = json.loads((ROOT / "tests" / "data" / "daily_papers_api.json").read_text())

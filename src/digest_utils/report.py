@@ -1,19 +1,22 @@
 """Run the notebook suite and render it as a shareable, offline HTML report.
 
-``build_report`` executes every numbered notebook in a fresh kernel (parameters injected after
-the cell tagged ``parameters``, papermill-style), exports each to one HTML page that reads
-first and shows code on demand (code cells hidden behind a "Show code" toggle), and writes the
-briefing, ``index.html`` (:mod:`digest_utils.briefing_html`), in front of them. plotly.js ships
-once, as ``plotly.min.js`` beside the pages, so the folder works offline when zipped; progress
-bars and other stderr are left out, so a page is the same whether the cache was cold or warm.
+``build_report`` executes every numbered notebook in a fresh kernel (:func:`execute`:
+parameters injected after the cell tagged ``parameters``, papermill-style), exports each to one
+HTML page that reads first and shows code on demand (code cells hidden behind a "Show code"
+toggle), and writes the briefing, ``index.html`` (:mod:`digest_utils.briefing_html`), in front
+of them (:func:`write_report`). plotly.js ships once, as ``plotly.min.js`` beside the pages, so
+the folder works offline when zipped; progress bars and other stderr are left out, so a page is
+the same whether the cache was cold or warm. :func:`refresh_notebooks` keeps the committed
+notebooks' checked outputs (``# NBVAL_CHECK_OUTPUT``) up to date. What the notebooks call to
+display tables and figures is in :mod:`digest_utils.show`.
 """
 
 from __future__ import annotations
 
-import itertools
+import copy
 import re
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -23,12 +26,11 @@ from digest_utils.errors import DigestError
 __all__ = [
     "PLOTLY_ASSET",
     "build_report",
+    "execute",
     "inject_parameters",
-    "interactive_table",
-    "linked_titles",
     "notebook_paths",
     "refresh_notebooks",
-    "setup_notebook",
+    "write_report",
 ]
 
 CHECK_MARK = "# NBVAL_CHECK_OUTPUT"
@@ -68,99 +70,7 @@ document.getElementById("toggle-code").addEventListener("click", function () {
 });
 </script>
 """
-_SHARE = re.compile(r"(^|_)share$")
-_TABLES = itertools.count(1)
-
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
-
-
-def setup_notebook() -> None:
-    """Configure plotly and tables for notebooks that must also render as HTML and pass nbval.
-
-    Figures are emitted both as plotly's JSON mimetype (what JupyterLab renders) and as HTML
-    (what nbconvert keeps; plotly.js is embedded once, by the first figure, with no CDN).
-    Plotly 6+ defaults to the mimetype alone, whose charts vanish from nbconvert HTML.
-    DataFrames are shown whole (no "..." in long titles), with shares as percentages, other
-    decimals to two places and missing values blank (:func:`table_html`).
-    """
-    import plotly.io as pio
-
-    pio.renderers.default = "plotly_mimetype+notebook"
-    try:
-        from IPython import get_ipython
-    except ImportError:  # pragma: no cover - notebooks always have IPython
-        return
-    shell = get_ipython()
-    if shell is not None:
-        import pandas as pd
-
-        formatter = shell.display_formatter.formatters["text/html"]
-        formatter.for_type(pd.DataFrame, table_html)
-
-
-def table_html(df) -> str:
-    """A DataFrame as HTML for the report: every cell whole, numbers formatted, NA blank.
-
-    Columns named ``share`` or ``*_share`` show as percentages (``59%``), other floats with
-    two decimals; NA, NaN and NaT show as empty cells.
-    """
-    import pandas as pd
-
-    shares = {
-        c: "{:.0%}"
-        for c in df.columns
-        if _SHARE.search(str(c)) and pd.api.types.is_float_dtype(df[c])
-    }
-    # sequential ids (a fresh kernel per notebook): pages stay byte-identical between builds
-    styler = df.style.set_uuid(f"t{next(_TABLES)}").format(precision=2, na_rep="", thousands=None)
-    if shares:
-        styler = styler.format(shares, na_rep="")
-    text = [c for c in df.columns if not pd.api.types.is_numeric_dtype(df[c])]
-    if text:  # titles and labels read left to right; numbers stay right-aligned
-        styler = styler.set_properties(subset=text, **{"text-align": "left"})
-    return styler.to_html()
-
-
-def interactive_table(df, **options) -> None:
-    """Show ``df`` as a searchable, sortable table (itables, offline: no network needed).
-
-    HTML in cells is kept (e.g. a linked title). Options go to :func:`itables.show`.
-    """
-    from itables import init_notebook_mode, show
-
-    init_notebook_mode(all_interactive=False, connected=False)
-    defaults = {
-        "pageLength": 10,
-        "classes": "display compact",
-        "table_id": f"itables_{next(_TABLES)}",
-    }
-    show(df, allow_html=True, **{**defaults, **options})
-
-
-def linked_titles(table: Any) -> Any:
-    """A table for display with each title linking to the paper's page where ``url`` is known.
-
-    Args:
-        table: A DataFrame with ``title`` and ``url`` (as ``analyse(...).papers`` and
-            ``load_digests`` give; ``url`` is NA for papers from text digests).
-
-    Returns:
-        A pandas ``Styler`` of ``table`` without its ``url`` column; every cell HTML-escaped,
-        titles with a URL wrapped in a link.
-
-    Raises:
-        ColumnsError: ``title`` or ``url`` is missing.
-    """
-    from digest_utils._util import require_columns
-    from digest_utils.briefing import title_link
-
-    require_columns(table, ["title", "url"], where="linked_titles: table")
-    shown = table.drop(columns="url").copy()
-    links = [title_link(t, u) for t, u in zip(table["title"], table["url"], strict=True)]
-    shown["title"] = links
-    other = [c for c in shown.columns if c != "title"]
-    styler = shown.style.set_uuid("titles")  # a fixed id: the same page on every run
-    return styler.format(escape="html", subset=other).format(escape=None, subset=["title"])
 
 
 def notebook_paths(folder: str | Path = config.NOTEBOOKS_DIR) -> list[Path]:
@@ -274,7 +184,11 @@ def _chrome(page: str) -> str:
 
 
 def _render(nb, exporter) -> tuple[str, str | None]:
-    """One executed notebook as a report page, and its plotly.js (None without charts)."""
+    """One executed notebook as a report page, and its plotly.js (None without charts).
+
+    ``nb`` itself is left as it is (its stderr included): the caller may still check it.
+    """
+    nb = copy.deepcopy(nb)
     _drop_stderr(nb)
     body, _ = exporter.from_notebook_node(nb)
     page, plotly_js = _shared_plotly(_stable_ids(_offline(body)))
@@ -313,6 +227,52 @@ def _heading(nb) -> tuple[str, str]:
     return "", ""
 
 
+def _exporter():
+    from nbconvert import HTMLExporter
+
+    return HTMLExporter(template_name="lab", exclude_input_prompt=True, exclude_output_prompt=True)
+
+
+def _write_page(out_dir: Path, path: Path, nb, exporter) -> tuple[str, str, str]:
+    """Write one executed notebook's page (and plotly.js); return its entry for the briefing."""
+    page, plotly_js = _render(nb, exporter)
+    if plotly_js is not None:
+        (out_dir / PLOTLY_ASSET).write_text(plotly_js, encoding="utf-8")
+    target = out_dir / f"{path.stem}.html"
+    target.write_text(page, encoding="utf-8")
+    title, subtitle = _heading(nb)
+    return target.name, title or path.stem, subtitle
+
+
+def write_report(
+    out_dir: str | Path,
+    executed: Sequence[tuple[Path, Any]],
+    *,
+    parameters: Mapping[str, object] | None = None,
+    notebooks: str | Path = config.NOTEBOOKS_DIR,
+) -> Path:
+    """Write the report of notebooks already executed (:func:`execute`): pages and briefing.
+
+    :func:`build_report` is this after executing the notebooks; the tests call it to check the
+    notebooks' outputs and the report from one execution of each notebook.
+
+    Args:
+        out_dir: Output folder (created).
+        executed: ``(path, executed notebook)`` pairs, in the order of the pages.
+        parameters: The parameters the notebooks ran with (the briefing analyses the same
+            digests, model and seed).
+        notebooks: Folder relative ``DIGESTS`` paths are taken from.
+
+    Returns:
+        Path of ``index.html``.
+    """
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    exporter = _exporter()
+    pages = [_write_page(out_dir, path, nb, exporter) for path, nb in executed]
+    return _write_briefing(out_dir, pages, Path(notebooks), parameters or {})
+
+
 def build_report(
     out_dir: str | Path = config.REPORTS_DIR,
     *,
@@ -341,42 +301,50 @@ def build_report(
         DigestParseError: A digest does not parse (file and line named).
         DigestError: A notebook failed; names it and the error of the failing cell.
     """
-    import nbformat
-    from nbconvert import HTMLExporter
-
     _check_corpus(Path(notebooks), (parameters or {}).get("DIGESTS"))
-
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    exporter = HTMLExporter(
-        template_name="lab", exclude_input_prompt=True, exclude_output_prompt=True
-    )
+    exporter = _exporter()
     pages = []
     for path in notebook_paths(notebooks):
         started = time.perf_counter()
-        nb = nbformat.read(path, as_version=4)
-        if _has_parameters(nb):  # the overview has none: it only links the others
-            inject_parameters(nb, parameters or {})
-        _execute(nb, path, timeout)
-        page, plotly_js = _render(nb, exporter)
-        if plotly_js is not None:
-            (out_dir / PLOTLY_ASSET).write_text(plotly_js, encoding="utf-8")
-        target = out_dir / f"{path.stem}.html"
-        target.write_text(page, encoding="utf-8")
-        title, subtitle = _heading(nb)
-        pages.append((target.name, title or path.stem, subtitle))
+        nb = execute(path, parameters=parameters, timeout=timeout)
+        pages.append(_write_page(out_dir, path, nb, exporter))
         if progress:
-            print(f"  {path.name} -> {target} ({time.perf_counter() - started:.1f} s)")
+            print(
+                f"  {path.name} -> {out_dir / pages[-1][0]} ({time.perf_counter() - started:.1f} s)"
+            )
     index = _write_briefing(out_dir, pages, Path(notebooks), parameters or {})
     if progress:
         print(f"  briefing -> {index}")
     return index
 
 
-def _execute(nb, path: Path, timeout: int) -> None:
+def execute(
+    path: str | Path, *, parameters: Mapping[str, object] | None = None, timeout: int = 600
+):
+    """Run one notebook in a fresh kernel, ``parameters`` injected; return it with its outputs.
+
+    Args:
+        path: The notebook; it runs in its own folder, as in JupyterLab.
+        parameters: Injected after the cell tagged ``parameters`` (:func:`inject_parameters`);
+            a notebook without that cell (the overview) runs as it is.
+        timeout: Seconds allowed per cell.
+
+    Returns:
+        The executed ``nbformat`` notebook (the file is not changed).
+
+    Raises:
+        DigestError: A cell failed; names the notebook and the cell's error.
+    """
+    import nbformat
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError
 
+    path = Path(path)
+    nb = nbformat.read(path, as_version=4)
+    if parameters is not None and _has_parameters(nb):
+        inject_parameters(nb, parameters)
     client = NotebookClient(
         nb,
         timeout=timeout,
@@ -392,6 +360,7 @@ def _execute(nb, path: Path, timeout: int) -> None:
     except CellExecutionError as exc:
         last = str(exc).strip().splitlines()[-1] if str(exc).strip() else "error"
         raise DigestError(f"a cell failed: {last}", path=path) from None
+    return nb
 
 
 def refresh_notebooks(
@@ -412,8 +381,7 @@ def refresh_notebooks(
 
     paths = notebook_paths(folder)
     for path in paths:
-        nb = nbformat.read(path, as_version=4)
-        _execute(nb, path, timeout)
+        nb = execute(path, timeout=timeout)
         for cell in nb.cells:
             if cell.cell_type != "code":
                 continue
