@@ -24,7 +24,8 @@ import pandas as pd
 import pytest
 
 from digest_utils import DigestError
-from digest_utils.report import PLOTLY_ASSET, _stable_ids, build_report, notebook_paths
+from digest_utils.report import build_report, notebook_paths
+from digest_utils.report_html import PLOTLY_ASSET, stable_ids
 
 ROOT = Path(__file__).parents[1]
 ONE_DIGEST = ROOT / "seeds" / "002_6b622c7d2cb255b7.txt"
@@ -38,7 +39,27 @@ def test_stable_ids_replace_random_uuids_in_order():
         'Plotly.newPlot("0f8fad5b-d9cb-469f-a165-70867728950e") '
         'id="7c9e6679-7425-40de-944b-e07fc1f90ae7"'
     )
-    assert _stable_ids(page) == 'id="plot-1" x Plotly.newPlot("plot-1") id="plot-2"'
+    assert stable_ids(page) == 'id="plot-1" x Plotly.newPlot("plot-1") id="plot-2"'
+
+
+def test_a_print_split_into_two_stream_messages_is_one_output():
+    """Under load the kernel may send a print's text and its newline apart: outputs are joined."""
+    from nbformat.v4 import new_output
+
+    from digest_utils.report import _coalesced
+
+    outputs = [
+        new_output("stream", name="stdout", text="- None of the 83 papers."),
+        new_output("stream", name="stdout", text="\n"),
+        new_output("stream", name="stderr", text="progress\n"),
+        new_output("stream", name="stdout", text="next\n"),
+    ]
+    joined = _coalesced(outputs)
+    assert [(o.name, o.text) for o in joined] == [
+        ("stdout", "- None of the 83 papers.\n"),
+        ("stderr", "progress\n"),
+        ("stdout", "next\n"),
+    ]
 
 
 def test_notebook_paths_rejects_a_folder_without_notebooks(tmp_path):

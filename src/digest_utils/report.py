@@ -7,21 +7,21 @@ toggle), and writes the briefing, ``index.html`` (:mod:`digest_utils.briefing_ht
 of them (:func:`write_report`). plotly.js ships once, as ``plotly.min.js`` beside the pages, so
 the folder works offline when zipped; progress bars and other stderr are left out, so a page is
 the same whether the cache was cold or warm. :func:`refresh_notebooks` keeps the committed
-notebooks' checked outputs (``# NBVAL_CHECK_OUTPUT``) up to date. What the notebooks call to
-display tables and figures is in :mod:`digest_utils.show`.
+notebooks' checked outputs (``# NBVAL_CHECK_OUTPUT``) up to date. How one page is made is in
+:mod:`digest_utils.report_html`; what the notebooks call to display tables and figures is in
+:mod:`digest_utils.show`.
 """
 
 from __future__ import annotations
 
-import copy
-import re
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
 from digest_utils import config
 from digest_utils.errors import DigestError
+from digest_utils.report_html import PLOTLY_ASSET, exporter, heading, render_page
 
 __all__ = [
     "PLOTLY_ASSET",
@@ -34,43 +34,6 @@ __all__ = [
 ]
 
 CHECK_MARK = "# NBVAL_CHECK_OUTPUT"
-
-_REMOTE_SCRIPT = re.compile(r"<script[^>]*\ssrc=[\"']https?://[^>]*>\s*</script>\s*", re.IGNORECASE)
-_NOTEBOOK_LINK = re.compile(r'href="(\d\d-[\w-]+)\.ipynb"')
-_PLOTLY_JS = re.compile(r"<script>(/\*\*\s*\* plotly\.js v.*?)</script>", re.DOTALL)
-
-#: plotly.js, written once beside the pages; every page with a chart loads it.
-PLOTLY_ASSET = "plotly.min.js"
-
-#: Shown on every detailed page: code hidden until the toggle shows it, tables wrapped.
-_PAGE_CSS = """<style>
-body:not(.show-code) .jp-CodeCell .jp-Cell-inputWrapper{display:none}
-body:not(.show-code) .jp-CodeCell:not(:has(.jp-OutputArea-child)){display:none}
-.report-bar{position:sticky;top:0;z-index:10;display:flex;gap:1em;align-items:center;
- justify-content:space-between;padding:.5em 1em;background:#fff;border-bottom:1px solid #e6e6e6;
- font-family:system-ui,sans-serif}
-.report-bar button{font:inherit;padding:.2em .8em;cursor:pointer}
-.jp-OutputArea-output{overflow-x:auto;max-width:100%}
-.jp-OutputArea-output pre{white-space:pre-wrap;overflow-wrap:anywhere}
-.jp-RenderedHTMLCommon td,.jp-RenderedHTMLCommon th{white-space:normal;max-width:40em}
-.jp-RenderedMarkdown{overflow-wrap:anywhere}
-@media (max-width:600px){.jp-Notebook{padding:4px}.jp-Cell{padding:2px}
- .jp-RenderedHTMLCommon{padding-right:4px}}
-</style>
-"""
-_PAGE_BAR = """<div class="report-bar"><a href="index.html">&larr; Briefing</a>
-<button id="toggle-code" type="button" aria-pressed="false">Show code</button></div>
-"""
-_PAGE_JS = """<script>
-document.getElementById("toggle-code").addEventListener("click", function () {
-  var on = document.body.classList.toggle("show-code");
-  this.textContent = on ? "Hide code" : "Show code";
-  this.setAttribute("aria-pressed", String(on));
-  window.dispatchEvent(new Event("resize"));
-});
-</script>
-"""
-_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 
 def notebook_paths(folder: str | Path = config.NOTEBOOKS_DIR) -> list[Path]:
@@ -122,15 +85,6 @@ def inject_parameters(nb, parameters: Mapping[str, object]):
     raise DigestError("notebook has no cell tagged 'parameters' to inject into")
 
 
-def _offline(page: str) -> str:
-    """Drop the template's CDN scripts (require.js, MathJax) and point notebook links at pages.
-
-    The report's pages need neither script: plotly.js is embedded inline by the first figure.
-    A link to ``01-load-digests.ipynb`` becomes ``01-load-digests.html``.
-    """
-    return _NOTEBOOK_LINK.sub(r'href="\1.html"', _REMOTE_SCRIPT.sub("", page))
-
-
 def _check_corpus(notebooks: Path, digests: object) -> None:
     """Fail early, with the loader's or the topic model's own message, on unusable input."""
     from digest_utils.parse import dedupe, load_digests
@@ -142,57 +96,8 @@ def _check_corpus(notebooks: Path, digests: object) -> None:
     require_papers(len(dedupe(load_digests(path if path.is_absolute() else notebooks / path))))
 
 
-def _drop_stderr(nb) -> None:
-    """Remove stderr streams (progress bars, library chatter) from a notebook's outputs.
-
-    They depend on what the cache already held, so a page would differ between a cold and a
-    warm run; errors are kept (they are ``error`` outputs, and fail the build anyway).
-    """
-    for cell in nb.cells:
-        if cell.cell_type == "code":
-            cell.outputs = [
-                o for o in cell.outputs if not (o.output_type == "stream" and o.name == "stderr")
-            ]
-
-
 def _has_parameters(nb) -> bool:
     return any("parameters" in c.get("metadata", {}).get("tags", []) for c in nb.cells)
-
-
-def _stable_ids(page: str) -> str:
-    """Replace plotly's random element ids by sequential ones, so pages are reproducible."""
-    mapping: dict[str, str] = {}
-    return _UUID.sub(lambda m: mapping.setdefault(m.group(0), f"plot-{len(mapping) + 1}"), page)
-
-
-def _shared_plotly(page: str) -> tuple[str, str | None]:
-    """Move the page's inline plotly.js out: ``(page loading PLOTLY_ASSET, the script)``."""
-    found = _PLOTLY_JS.search(page)
-    if not found:
-        return page, None
-    tag = f'<script src="{PLOTLY_ASSET}"></script>'
-    return page[: found.start()] + tag + page[found.end() :], found.group(1)
-
-
-def _chrome(page: str) -> str:
-    """Add the bar (link to the briefing, code toggle) and the CSS hiding code by default."""
-    page = page.replace("</head>", _PAGE_CSS + "</head>", 1)
-    body = re.search(r"<body[^>]*>", page)
-    if body:
-        page = page[: body.end()] + "\n" + _PAGE_BAR + page[body.end() :]
-    return page.replace("</body>", _PAGE_JS + "</body>", 1)
-
-
-def _render(nb, exporter) -> tuple[str, str | None]:
-    """One executed notebook as a report page, and its plotly.js (None without charts).
-
-    ``nb`` itself is left as it is (its stderr included): the caller may still check it.
-    """
-    nb = copy.deepcopy(nb)
-    _drop_stderr(nb)
-    body, _ = exporter.from_notebook_node(nb)
-    page, plotly_js = _shared_plotly(_stable_ids(_offline(body)))
-    return _chrome(page), plotly_js
 
 
 def _write_briefing(out_dir: Path, pages: list, notebooks: Path, parameters: Mapping) -> Path:
@@ -216,45 +121,29 @@ def _write_briefing(out_dir: Path, pages: list, notebooks: Path, parameters: Map
     return index
 
 
-def _heading(nb) -> tuple[str, str]:
-    """The notebook's H1 title and its one-line '>' subtitle."""
-    for cell in nb.cells:
-        if cell.cell_type == "markdown":
-            lines = cell.source.splitlines()
-            title = next((ln[2:].strip() for ln in lines if ln.startswith("# ")), "")
-            subtitle = next((ln[1:].strip() for ln in lines if ln.startswith(">")), "")
-            return title, subtitle
-    return "", ""
-
-
-def _exporter():
-    from nbconvert import HTMLExporter
-
-    return HTMLExporter(template_name="lab", exclude_input_prompt=True, exclude_output_prompt=True)
-
-
-def _write_page(out_dir: Path, path: Path, nb, exporter) -> tuple[str, str, str]:
+def _write_page(out_dir: Path, path: Path, nb, html) -> tuple[str, str, str]:
     """Write one executed notebook's page (and plotly.js); return its entry for the briefing."""
-    page, plotly_js = _render(nb, exporter)
+    page, plotly_js = render_page(nb, html)
     if plotly_js is not None:
         (out_dir / PLOTLY_ASSET).write_text(plotly_js, encoding="utf-8")
     target = out_dir / f"{path.stem}.html"
     target.write_text(page, encoding="utf-8")
-    title, subtitle = _heading(nb)
+    title, subtitle = heading(nb)
     return target.name, title or path.stem, subtitle
 
 
 def write_report(
     out_dir: str | Path,
-    executed: Sequence[tuple[Path, Any]],
+    executed: Iterable[tuple[Path, Any]],
     *,
     parameters: Mapping[str, object] | None = None,
     notebooks: str | Path = config.NOTEBOOKS_DIR,
+    progress: bool = False,
 ) -> Path:
-    """Write the report of notebooks already executed (:func:`execute`): pages and briefing.
+    """Write the report of executed notebooks (:func:`execute`): one page each, then the briefing.
 
-    :func:`build_report` is this after executing the notebooks; the tests call it to check the
-    notebooks' outputs and the report from one execution of each notebook.
+    :func:`build_report` hands it the notebooks as they run; the tests hand it the session's
+    one run of each notebook, whose outputs they also check.
 
     Args:
         out_dir: Output folder (created).
@@ -262,15 +151,23 @@ def write_report(
         parameters: The parameters the notebooks ran with (the briefing analyses the same
             digests, model and seed).
         notebooks: Folder relative ``DIGESTS`` paths are taken from.
+        progress: Print one line per page (with the time since the previous one).
 
     Returns:
         Path of ``index.html``.
     """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    exporter = _exporter()
-    pages = [_write_page(out_dir, path, nb, exporter) for path, nb in executed]
-    return _write_briefing(out_dir, pages, Path(notebooks), parameters or {})
+    html, pages, started = exporter(), [], time.perf_counter()
+    for path, nb in executed:
+        pages.append(_write_page(out_dir, path, nb, html))
+        if progress:
+            took, started = time.perf_counter() - started, time.perf_counter()
+            print(f"  {path.name} -> {out_dir / pages[-1][0]} ({took:.1f} s)")
+    index = _write_briefing(out_dir, pages, Path(notebooks), parameters or {})
+    if progress:
+        print(f"  briefing -> {index}")
+    return index
 
 
 def build_report(
@@ -302,22 +199,13 @@ def build_report(
         DigestError: A notebook failed; names it and the error of the failing cell.
     """
     _check_corpus(Path(notebooks), (parameters or {}).get("DIGESTS"))
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    exporter = _exporter()
-    pages = []
-    for path in notebook_paths(notebooks):
-        started = time.perf_counter()
-        nb = execute(path, parameters=parameters, timeout=timeout)
-        pages.append(_write_page(out_dir, path, nb, exporter))
-        if progress:
-            print(
-                f"  {path.name} -> {out_dir / pages[-1][0]} ({time.perf_counter() - started:.1f} s)"
-            )
-    index = _write_briefing(out_dir, pages, Path(notebooks), parameters or {})
-    if progress:
-        print(f"  briefing -> {index}")
-    return index
+    executed = (  # one at a time, each page written as soon as its notebook has run
+        (path, execute(path, parameters=parameters, timeout=timeout))
+        for path in notebook_paths(notebooks)
+    )
+    return write_report(
+        out_dir, executed, parameters=parameters, notebooks=notebooks, progress=progress
+    )
 
 
 def execute(
@@ -360,7 +248,27 @@ def execute(
     except CellExecutionError as exc:
         last = str(exc).strip().splitlines()[-1] if str(exc).strip() else "error"
         raise DigestError(f"a cell failed: {last}", path=path) from None
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.outputs = _coalesced(cell.outputs)
     return nb
+
+
+def _coalesced(outputs: list) -> list:
+    """Join consecutive outputs of one stream: how a print arrives in pieces depends on timing.
+
+    The kernel flushes stdout on a timer, so under load one ``print`` can come as two
+    messages (its text, then its newline), and a page would differ between builds.
+    """
+    out: list = []
+    for o in outputs:
+        last = out[-1] if out else {}
+        same = last.get("output_type") == "stream" and last.get("name") == o.get("name")
+        if o.output_type == "stream" and same:
+            last["text"] += o.text
+            continue
+        out.append(o)
+    return out
 
 
 def refresh_notebooks(
