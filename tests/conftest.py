@@ -1,8 +1,10 @@
-"""Shared fixtures: a tiny deterministic fake embedding model, and an isolated cache."""
+"""Shared fixtures: a fake embedding model, an isolated cache, the one run of the notebooks."""
 
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -47,3 +49,26 @@ def fake_model(monkeypatch, cache):
     encoder = FakeEncoder()
     monkeypatch.setattr(embed, "_load", lambda _model, progress=True, device="cpu": encoder)
     return encoder
+
+
+@dataclass(frozen=True)
+class SeedsRun:
+    """The numbered notebooks executed once on seeds/, and the report written from that run."""
+
+    executed: dict[Path, object]  # notebook path -> the executed nbformat notebook
+    report: Path  # the folder holding index.html and one page per notebook
+
+
+@pytest.fixture(scope="session")
+def seeds_run(tmp_path_factory) -> SeedsRun:
+    """Each notebook executed once per session (as ``build_report`` would), then the report.
+
+    tests/test_notebooks.py checks the executed cells against the committed notebooks (what
+    nbval checks) and tests/test_report.py checks the report: one execution serves both.
+    """
+    from digest_utils.report import execute, notebook_paths, write_report
+
+    executed = {path: execute(path, parameters={}) for path in notebook_paths()}
+    out = tmp_path_factory.mktemp("report")
+    write_report(out, list(executed.items()))
+    return SeedsRun(executed, out)

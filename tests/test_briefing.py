@@ -9,6 +9,7 @@ import pandas as pd
 from digest_utils import describe
 from digest_utils.briefing import (
     Latest,
+    digest_dates,
     latest_digests,
     new_topics,
     paper_links,
@@ -85,8 +86,8 @@ def test_latest_digest_is_the_last_by_name_without_dates():
 def test_latest_batch_is_the_latest_week_when_digest_dates_are_known():
     """With digest dates, the digests of the latest week form the batch, whatever their names."""
     dates = ["2024-03-11", "2024-03-04", "2024-03-05", "2024-03-05"]  # as JSON digests give
-    latest = latest_digests(_papers(digest_date_text=dates))
-    # a (d1) is dated Mar 11; b (d1, d2) Mar 4: d1's latest date is Mar 11, d2's Mar 4
+    latest = latest_digests(_papers(digest_date_text=dates, digest=["d1", "d2", "d3", "d3"]))
+    # a (d1) is dated Mar 11; b (in d1 and d2, its kept copy d2's) Mar 4; c and d (d3) Mar 5
     assert latest.latest == ["d1"]
     assert latest.earlier == ["d2", "d3"]
     assert latest.label == "the week of 2024-03-11 (1 digest)"
@@ -94,7 +95,8 @@ def test_latest_batch_is_the_latest_week_when_digest_dates_are_known():
 
 def test_page_dates_without_a_year_are_not_taken_for_digest_dates():
     """A text digest's 'Dec 11' has no year: the batch falls back to the last digest by name."""
-    latest = latest_digests(_papers(digest_date_text=["Dec 11", "Dec 4", None, "Dec 5"]))
+    dates = ["Dec 11", "Dec 4", None, "Dec 5"]
+    latest = latest_digests(_papers(digest_date_text=dates, digest=["d1", "d1", "d3", "d3"]))
     assert latest.latest == ["d3"] and "d3" in latest.label
 
 
@@ -145,6 +147,35 @@ def test_span_and_biggest_themes_quote_computed_numbers():
     assert describe.biggest_themes(papers, NAMES) == (
         "CLIP variants 3 papers (75%), PEFT 2 (50%); 0 (0%) have none of the 2 themes"
     )
+
+
+def test_span_states_the_dates_of_dated_digests():
+    """JSON digests' dates (digest_date_text, YYYY-MM-DD) reach the lead sentence."""
+    dates = ["2024-05-13", "2024-05-14", "2024-05-18", "2024-05-18"]
+    papers = _papers(digest_date_text=dates, digest=["d1", "d2", "d3", "d3"])
+    assert describe.span(papers) == "4 papers from 3 digests dated 13 May 2024 to 18 May 2024"
+    one = _papers(digest_date_text=["2024-05-13"] * 4, digest=["d1"] * 4, digests=[["d1"]] * 4)
+    assert describe.span(one) == "4 papers from 1 digest dated 13 May 2024"
+
+
+def test_a_digest_is_dated_by_its_own_entries_not_by_a_shared_papers_other_copy():
+    """Paper b is in d1 and d2 and keeps d2's copy: d1 stays dated 13 May, not 14 May."""
+    dates = ["2024-05-13", "2024-05-14", "2024-05-18", "2024-05-18"]
+    papers = _papers(digest_date_text=dates, digest=["d1", "d2", "d3", "d3"])
+    assert digest_dates(papers).dt.strftime("%Y-%m-%d").to_dict() == {
+        "d1": "2024-05-13",
+        "d2": "2024-05-14",
+        "d3": "2024-05-18",
+    }
+
+
+def test_span_counts_dated_digests_and_never_completes_a_page_date():
+    """A page's 'Dec 11' has no year: only the digests with a full date are named as dated."""
+    dates = ["Dec 11", "Dec 11", "2024-05-14", "2024-05-14"]  # d1 a text page, d3 JSON
+    papers = _papers(digest_date_text=dates, digest=["d1", "d1", "d3", "d3"])
+    assert describe.span(papers) == "4 papers from 3 digests (1 dated 14 May 2024)"
+    undated = papers.assign(digest_date_text=["Dec 11"] * 4)
+    assert describe.span(undated) == "4 papers from 3 digests"
 
 
 def test_uncovered_counts_topics_without_a_theme():

@@ -8,6 +8,7 @@ import textwrap
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from digest_utils import cache as store
 from digest_utils import config, embed
@@ -73,6 +74,7 @@ def test_default_model_resolves_to_the_packaged_copy():
     assert embed._resolve("some/other-model") == "some/other-model"
 
 
+@pytest.mark.slow
 def test_quiet_loading_of_the_packaged_model_prints_no_progress_bar(tmp_path):
     """progress=False silences transformers' "Loading weights" bar too (the CLI's -q)."""
     code = textwrap.dedent(

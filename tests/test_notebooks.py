@@ -1,4 +1,8 @@
-"""Tests for the committed notebooks: structure, hygiene and parameters (no execution)."""
+"""Tests for the committed notebooks: structure, hygiene, parameters, and their checked outputs.
+
+The checked outputs are compared on the session's one run of each notebook (``seeds_run`` in
+``tests/conftest.py``), which the report tests share: ``make test`` executes each notebook once.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +13,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from digest_utils.report import inject_parameters, notebook_paths
+from digest_utils.report import CHECK_MARK, inject_parameters, notebook_paths
 
 NOTEBOOKS = sorted((Path(__file__).parents[1] / "notebooks").glob("*.ipynb"))
 NUMBERED = notebook_paths()
@@ -108,3 +112,29 @@ def test_notebook_ends_with_what_we_found(path):
     heading, summary = nb.cells[-2:]
     assert heading.cell_type == "markdown" and heading.source.strip() == "## What we found"
     assert summary.cell_type == "code" and "describe." in summary.source
+
+
+def _streams(cell) -> dict[str, str]:
+    """A code cell's printed output per stream (``stdout``, ``stderr``), as one text each."""
+    out: dict[str, str] = {}
+    for o in cell.get("outputs", []):
+        if o.get("output_type") == "stream":
+            out[o["name"]] = out.get(o["name"], "") + o["text"]
+    return out
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("path", NUMBERED, ids=lambda p: p.stem)
+def test_checked_cells_print_what_the_notebook_stores(path, seeds_run):
+    """Every cell ran; each '# NBVAL_CHECK_OUTPUT' cell printed exactly its stored output.
+
+    What ``pytest --nbval-lax`` checks, read from the session's one run of the notebook; a
+    checked cell must store an output (nbval would skip one that has none).
+    """
+    stored = nbformat.read(path, as_version=4)
+    ran = {c.get("id"): c for c in seeds_run.executed[path].cells}
+    checked = [c for c in stored.cells if c.cell_type == "code" and c.source.startswith(CHECK_MARK)]
+    for cell in checked:
+        assert _streams(cell), f"{cell.id}: a checked cell without a stored output"
+        assert _streams(ran[cell.id]) == _streams(cell), cell.id
+    assert all(o.get("output_type") != "error" for c in ran.values() for o in c.get("outputs", []))

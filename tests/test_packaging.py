@@ -26,6 +26,7 @@ def test_public_api_is_pinned():
     assert sorted(digest_utils.__all__) == sorted(
         [
             "Analysis",
+            "CacheWarning",
             "CatalogueError",
             "ColumnsError",
             "CorpusTooSmallError",
@@ -53,6 +54,21 @@ def test_public_api_is_pinned():
     )
     for name in digest_utils.__all__:
         assert hasattr(digest_utils, name), name
+
+
+def test_every_exception_and_warning_is_exported():
+    """The package exports every name of errors.__all__: the two lists cannot drift apart."""
+    from digest_utils import errors
+
+    assert set(errors.__all__) <= set(digest_utils.__all__), set(errors.__all__) - set(
+        digest_utils.__all__
+    )
+    public = {
+        name
+        for name, value in vars(errors).items()
+        if isinstance(value, type) and issubclass(value, Exception) and not name.startswith("_")
+    }
+    assert public == set(errors.__all__)  # and errors.__all__ names every class it defines
 
 
 def test_environment_yml_lists_the_same_packages_as_pyproject():

@@ -1,4 +1,10 @@
-"""Tests for digest_utils.report: the HTML report in a real browser, JupyterLab smoke test."""
+"""Tests for digest_utils.report: the HTML report in a real browser, JupyterLab smoke test.
+
+The report of seeds/ is written from the session's one run of the notebooks (``seeds_run``,
+shared with the checked outputs of tests/test_notebooks.py). Building a report is also tested
+end to end on other corpora: one seed digest (built twice: the build is reproducible), fetched
+JSON digests, and one too small for topics.
+"""
 
 from __future__ import annotations
 
@@ -14,12 +20,15 @@ import time
 import urllib.request
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from digest_utils import DigestError
-from digest_utils.report import PLOTLY_ASSET, _stable_ids, build_report, notebook_paths
+from digest_utils.report import build_report, notebook_paths
+from digest_utils.report_html import PLOTLY_ASSET, stable_ids
 
 ROOT = Path(__file__).parents[1]
+ONE_DIGEST = ROOT / "seeds" / "002_6b622c7d2cb255b7.txt"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 
@@ -30,7 +39,27 @@ def test_stable_ids_replace_random_uuids_in_order():
         'Plotly.newPlot("0f8fad5b-d9cb-469f-a165-70867728950e") '
         'id="7c9e6679-7425-40de-944b-e07fc1f90ae7"'
     )
-    assert _stable_ids(page) == 'id="plot-1" x Plotly.newPlot("plot-1") id="plot-2"'
+    assert stable_ids(page) == 'id="plot-1" x Plotly.newPlot("plot-1") id="plot-2"'
+
+
+def test_a_print_split_into_two_stream_messages_is_one_output():
+    """Under load the kernel may send a print's text and its newline apart: outputs are joined."""
+    from nbformat.v4 import new_output
+
+    from digest_utils.report import _coalesced
+
+    outputs = [
+        new_output("stream", name="stdout", text="- None of the 83 papers."),
+        new_output("stream", name="stdout", text="\n"),
+        new_output("stream", name="stderr", text="progress\n"),
+        new_output("stream", name="stdout", text="next\n"),
+    ]
+    joined = _coalesced(outputs)
+    assert [(o.name, o.text) for o in joined] == [
+        ("stdout", "- None of the 83 papers.\n"),
+        ("stderr", "progress\n"),
+        ("stdout", "next\n"),
+    ]
 
 
 def test_notebook_paths_rejects_a_folder_without_notebooks(tmp_path):
@@ -40,13 +69,12 @@ def test_notebook_paths_rejects_a_folder_without_notebooks(tmp_path):
 
 
 @pytest.fixture(scope="module")
-def report(tmp_path_factory):
-    """The report built from the committed notebooks on seeds/ (shared by the tests below)."""
-    out = tmp_path_factory.mktemp("report")
-    build_report(out, progress=False)
-    return out
+def report(seeds_run):
+    """The report of the committed notebooks on seeds/ (the session's one run of them)."""
+    return seeds_run.report
 
 
+@pytest.mark.slow
 def test_report_has_an_index_linking_one_page_per_notebook(report):
     """index.html links a self-contained page for every notebook."""
     index = (report / "index.html").read_text(encoding="utf-8")
@@ -58,6 +86,7 @@ def test_report_has_an_index_linking_one_page_per_notebook(report):
     assert '.ipynb"' not in overview
 
 
+@pytest.mark.slow
 def test_report_ships_plotly_once_and_loads_nothing_remote(report):
     """plotly.js is one file beside the pages; pages with charts load it, none embeds it."""
     assert (report / PLOTLY_ASSET).read_text(encoding="utf-8").lstrip().startswith("/**")
@@ -74,12 +103,14 @@ def test_report_ships_plotly_once_and_loads_nothing_remote(report):
     assert with_charts == {"02-discover-topics", "03-assign-themes", "04-track-trends"}
 
 
+@pytest.mark.slow
 def test_report_for_seeds_is_at_most_8_mb(report):
     """The whole folder (pages, plotly.js, briefing) stays under the 8 MB budget."""
     total = sum(p.stat().st_size for p in report.rglob("*") if p.is_file())
     assert total <= 8 * 1024 * 1024, total
 
 
+@pytest.mark.slow
 def test_briefing_is_written_from_the_analysis(report):
     """index.html states the corpus, themes and changes computed from seeds, and lists topics."""
     from digest_utils import analyse, describe
@@ -98,6 +129,7 @@ def test_briefing_is_written_from_the_analysis(report):
     assert (report / "suggested-themes.toml").read_text(encoding="utf-8").count("[[theme]]") > 0
 
 
+@pytest.mark.slow
 def test_tables_show_whole_titles_percentages_and_no_na(report):
     """Detailed pages: no <NA>, no "..." cut titles, shares as percentages."""
     for page in sorted(report.glob("0*.html")):
@@ -106,17 +138,6 @@ def test_tables_show_whole_titles_percentages_and_no_na(report):
         assert "…</td>" not in text and "...</td>" not in text, page.name
     themes = (report / "03-assign-themes.html").read_text(encoding="utf-8")
     assert re.search(r"<td[^>]*>\d+%</td>", themes)  # topic_themes' share column
-
-
-def test_report_is_reproducible_and_the_build_is_quiet(report, tmp_path, capfd):
-    """A second build gives byte-identical files; it prints progress, no kernel warnings."""
-    again = tmp_path / "again"
-    build_report(again, progress=True)
-    for page in sorted(p for p in report.iterdir() if p.is_file()):
-        assert page.read_bytes() == (again / page.name).read_bytes(), page.name
-    out, err = capfd.readouterr()
-    assert out.count(" -> ") == len(notebook_paths()) + 1  # one line per page + the briefing
-    assert "WARNING" not in err + out and "ERROR" not in err + out, err[-500:]
 
 
 SIZES = [(1280, 800), (390, 844)]
@@ -178,6 +199,7 @@ def visits(report, tmp_path_factory):
     return seen
 
 
+@pytest.mark.slow
 def test_every_chart_and_table_renders(visits):
     """Every plotly chart draws its SVG, every interactive table initialises."""
     assert set(visits) == {"index.html", *(f"{p.stem}.html" for p in notebook_paths())}
@@ -188,6 +210,7 @@ def test_every_chart_and_table_renders(visits):
     assert visits["03-assign-themes.html"]["charts"][2] == 1  # the table of every paper
 
 
+@pytest.mark.slow
 def test_no_console_errors_and_nothing_loaded_from_the_network(visits):
     """No page logs an error or an uncaught exception, or requests anything remote."""
     for name, seen in visits.items():
@@ -195,6 +218,7 @@ def test_no_console_errors_and_nothing_loaded_from_the_network(visits):
         assert seen["remote"] == [], name
 
 
+@pytest.mark.slow
 def test_every_relative_link_resolves(report, visits):
     """Every link that is not to the web points at a file of the report."""
     checked = 0
@@ -208,6 +232,7 @@ def test_every_relative_link_resolves(report, visits):
     assert checked >= 2 * len(notebook_paths())  # briefing -> pages, pages -> briefing
 
 
+@pytest.mark.slow
 def test_no_horizontal_overflow(visits):
     """Nothing is wider than the screen, at 390 px (a phone) or 1280 px."""
     for name, seen in visits.items():
@@ -215,6 +240,7 @@ def test_no_horizontal_overflow(visits):
         assert seen["overflow_1280"] <= 0, (name, seen["overflow_1280"])
 
 
+@pytest.mark.slow
 def test_code_is_hidden_until_the_toggle_shows_it(visits):
     """Detailed pages hide every code cell's input; the toggle shows all of them."""
     for name, seen in visits.items():
@@ -230,6 +256,7 @@ def _rgb(color: str) -> tuple[int, ...]:
     return tuple(int(v) for v in re.findall(r"\d+", color)[:3])
 
 
+@pytest.mark.slow
 def test_a_theme_has_one_colour_in_every_figure_and_on_the_briefing(visits):
     """Read from the figures' data: each theme (and "none") keeps one colour everywhere."""
     from digest_utils.themes import load_catalogue
@@ -313,14 +340,36 @@ def test_jupyterlab_serves_the_notebooks(tmp_path):
         server.wait(timeout=30)
 
 
-def test_report_on_a_single_digest(tmp_path):
+@pytest.fixture(scope="module")
+def one_digest(tmp_path_factory):
+    """The report of one seed digest: a corpus whose topics the cache has not seen (cold)."""
+    out = tmp_path_factory.mktemp("one-digest")
+    build_report(out, parameters={"DIGESTS": str(ONE_DIGEST)}, progress=False)
+    return out
+
+
+@pytest.mark.slow
+def test_report_on_a_single_digest(one_digest):
     """The suite runs without error on one digest file (a corpus the cache has not seen)."""
-    one = ROOT / "seeds" / "002_6b622c7d2cb255b7.txt"
-    index = build_report(tmp_path, parameters={"DIGESTS": str(one)}, progress=False)
-    assert index.exists()
-    page = (tmp_path / "03-assign-themes.html").read_text(encoding="utf-8")
+    assert (one_digest / "index.html").exists()
+    page = (one_digest / "03-assign-themes.html").read_text(encoding="utf-8")
     assert "Traceback (most recent call last)" not in page
-    assert "83 papers" in (tmp_path / "02-discover-topics.html").read_text(encoding="utf-8")
+    assert "83 papers" in (one_digest / "02-discover-topics.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.slow
+def test_report_is_reproducible_and_the_build_is_quiet(one_digest, tmp_path, capfd):
+    """A second build (warm cache) gives byte-identical files; it prints progress, no warnings."""
+    capfd.readouterr()
+    again = tmp_path / "again"
+    build_report(again, parameters={"DIGESTS": str(ONE_DIGEST)}, progress=True)
+    files = sorted(p for p in one_digest.iterdir() if p.is_file())
+    assert [p.name for p in files] == sorted(p.name for p in again.iterdir())
+    for page in files:
+        assert page.read_bytes() == (again / page.name).read_bytes(), page.name
+    out, err = capfd.readouterr()
+    assert out.count(" -> ") == len(notebook_paths()) + 1  # one line per page + the briefing
+    assert "WARNING" not in err + out and "ERROR" not in err + out, err[-500:]
 
 
 def test_report_on_a_corpus_too_small_for_topics_fails_clearly(tmp_path, capsys):
@@ -335,28 +384,9 @@ def test_report_on_a_corpus_too_small_for_topics_fails_clearly(tmp_path, capsys)
     assert not (tmp_path / "r" / "index.html").exists()
 
 
-def test_linked_titles_link_papers_with_a_url_and_escape_the_rest():
-    """Titles with a url become links; others stay text; every cell is HTML-escaped."""
-    import pandas as pd
-
-    from digest_utils.report import linked_titles
-
-    table = pd.DataFrame(
-        {
-            "title": ["Linked <b>", "Plain & simple"],
-            "url": pd.array(["https://huggingface.co/papers/2405.00001", pd.NA], "string"),
-            "digest": ["a<i>", "b"],
-        }
-    )
-    page = linked_titles(table).to_html()
-    assert '<a href="https://huggingface.co/papers/2405.00001">Linked &lt;b&gt;</a>' in page
-    assert "Plain &amp; simple" in page and "a&lt;i&gt;" in page
-    assert "2405.00001" not in page.replace('href="https://huggingface.co/papers/2405.00001"', "")
-    assert linked_titles(table).to_html() == page  # a fixed table id: the same page each run
-
-
-def test_report_on_fetched_json_digests_links_titles_to_their_pages(tmp_path):
-    """A folder of fetched JSON digests (with a text one): notebook 01's titles link to pages."""
+@pytest.mark.slow
+def test_report_on_fetched_json_digests_links_titles_and_dates_the_digests(tmp_path):
+    """Fetched JSON digests (with a text one): 01's titles link, the briefing names their dates."""
     days = json.loads((ROOT / "tests" / "data" / "daily_papers_api.json").read_text())
     digests = tmp_path / "digests"
     digests.mkdir()
@@ -374,3 +404,8 @@ def test_report_on_fetched_json_digests_links_titles_to_their_pages(tmp_path):
     page = (tmp_path / "r" / "01-load-digests.html").read_text(encoding="utf-8")
     first = days["2024-05-13"][0]["paper"]
     assert f'<a href="https://huggingface.co/papers/{first["id"]}">{first["title"]}</a>' in page
+    dated = sorted(day for day, records in days.items() if records)  # file name = its date
+    briefing = (tmp_path / "r" / "index.html").read_text(encoding="utf-8")
+    first_day, last_day = (pd.Timestamp(d) for d in (dated[0], dated[-1]))
+    when = f"{first_day.day} {first_day:%b %Y} to {last_day.day} {last_day:%b %Y}"
+    assert f"{len(dated) + 1} digests ({len(dated)} dated {when})" in briefing  # later.txt: none

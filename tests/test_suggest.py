@@ -61,6 +61,7 @@ def seeds():
     return analyse(config.SEEDS_DIR, progress=False)
 
 
+@pytest.mark.slow
 def test_a_pasted_suggestion_finds_its_topics_papers(seeds, tmp_path, capsys):
     """A suggested block pasted into a catalogue makes a theme that finds its topic's papers.
 

@@ -10,7 +10,8 @@ listed in ``__all__``. The stages, one module or package each:
 * ``themes/``: the catalogue, evidence features, the scoring method, evaluation;
 * ``topics/``: the topic fit, keywords and labels, evaluation;
 * ``analysis``: the stages joined on ``paper_id``; ``describe``: one-line summaries;
-* ``charts/``: one plotly figure per function; ``report``: the HTML report; ``cli``;
+* ``charts/``: one plotly figure per function; ``show``: tables and figures in the notebooks;
+  ``report``: the notebooks executed into the HTML report; ``cli``;
 * ``config`` (every default and environment variable) and ``errors`` (every exception).
 
 Importing the package loads neither torch nor BERTopic: they are imported only when something
@@ -20,6 +21,7 @@ is computed.
 from digest_utils.analysis import Analysis, analyse, assign_themes
 from digest_utils.embed import embed_papers
 from digest_utils.errors import (
+    CacheWarning,
     CatalogueError,
     ColumnsError,
     CorpusTooSmallError,
@@ -40,6 +42,7 @@ from digest_utils.topics import fit_topics
 
 __all__ = [
     "Analysis",
+    "CacheWarning",
     "CatalogueError",
     "ColumnsError",
     "CorpusTooSmallError",

@@ -5,6 +5,7 @@ Every sentence and number comes from the analysis (the sentences from
 briefing's building blocks, each keyed by ``paper_id``, ``theme`` or ``topic``:
 
 * :func:`paper_links`: a link per paper where one is known (``url``, else ``arxiv_id``);
+* :func:`digest_dates`: the date of each digest that has one (JSON digests);
 * :func:`latest_digests`: the digests of the latest batch (the latest digest, or the latest
   week of digests when their dates are known) and the earlier ones;
 * :func:`theme_changes` / :func:`new_topics`: what changed in that batch;
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
 __all__ = [
     "DIGEST_DATE",
     "Latest",
+    "digest_dates",
     "latest_digests",
     "new_topics",
     "paper_links",
@@ -94,29 +96,46 @@ class Latest:
     earlier: list[str]
 
 
+def digest_dates(papers: pd.DataFrame) -> pd.Series:
+    """The date of each digest that has one: a full ``YYYY-MM-DD`` in :data:`DIGEST_DATE`.
+
+    JSON digests carry one (their file name or ``submittedOnDailyAt``); a saved page's
+    ``"Dec 11"`` has no year and is never completed by a guess. A paper's date is that of the
+    copy ``dedupe`` kept, whose digest is ``digest``; a digest every paper of which was kept
+    from another digest has no date here.
+
+    Returns:
+        datetime64 Series indexed by digest name (``str``), dated digests only, sorted by
+        name; empty when no digest has a date.
+    """
+    empty = pd.Series(dtype="datetime64[ns]", index=pd.Index([], dtype=object, name="digest"))
+    if DIGEST_DATE not in papers:
+        return empty
+    require_columns(papers, ["digest"], where="digest_dates: papers")
+    when = pd.to_datetime(papers[DIGEST_DATE], format="%Y-%m-%d", errors="coerce")
+    dates = when.groupby(papers["digest"].astype(str)).max().dropna()
+    return dates if len(dates) else empty
+
+
 def latest_digests(papers: pd.DataFrame) -> Latest:
     """Split the digests into the latest batch and the earlier ones.
 
-    With digest dates (column :data:`DIGEST_DATE`, e.g. from a JSON digest), the batch is the
-    latest ISO week holding a dated digest; otherwise it is the last digest in name order
-    (the order a folder is read in).
+    With digest dates (:func:`digest_dates`, e.g. from JSON digests), the batch is the latest
+    ISO week holding a dated digest; otherwise it is the last digest in name order (the order
+    a folder is read in).
     """
     require_columns(papers, ["digests"], where="latest_digests: papers")
     long = papers.explode("digests").dropna(subset=["digests"])
     names = sorted(set(long["digests"].astype(str)))
-    if DIGEST_DATE in papers:
-        # a full date (JSON digests: YYYY-MM-DD); a page's "Dec 11" has no year and is skipped
-        when = pd.to_datetime(long[DIGEST_DATE], format="%Y-%m-%d", errors="coerce")
-        dates = when.groupby(long["digests"].astype(str)).max()
-        dates = dates.dropna()
-        if len(dates):
-            week = dates.dt.to_period("W")
-            last = week.max()
-            latest = sorted(week.index[week == last])
-            earlier = [d for d in names if d not in latest]
-            monday = str(last).split("/")[0]
-            count = f"{len(latest)} digest" + ("s" if len(latest) > 1 else "")
-            return Latest(f"the week of {monday} ({count})", latest, earlier)
+    dates = digest_dates(papers)
+    if len(dates):
+        week = dates.dt.to_period("W")
+        last = week.max()
+        latest = sorted(week.index[week == last])
+        earlier = [d for d in names if d not in latest]
+        monday = str(last).split("/")[0]
+        count = f"{len(latest)} digest" + ("s" if len(latest) > 1 else "")
+        return Latest(f"the week of {monday} ({count})", latest, earlier)
     if not names:
         return Latest("no digest", [], [])
     return Latest(f"the latest digest, {names[-1]}", names[-1:], names[:-1])
