@@ -319,3 +319,13 @@ def test_help_with_a_percent_runs_in_a_fresh_process():
     from digest_utils import config
 
     assert f"pass {config.REFIT_SHARE:.0%} of the fitted ones" in " ".join(proc.stdout.split())
+
+
+def test_an_output_path_that_cannot_be_written_is_one_line_and_exit_2(tmp_path, capsys):
+    """-o under a file (not a folder): exit 2, one line naming the path, no traceback."""
+    blocker = tmp_path / "file.txt"
+    blocker.write_text("x")
+    code, _, err = _exit(["parse", str(DATA / "compact.txt"), "-o", str(blocker / "p.csv")], capsys)
+    assert code == 2
+    assert len(err.strip().splitlines()) == 1
+    assert err.startswith(str(blocker))

@@ -17,7 +17,13 @@ from typing import TYPE_CHECKING, NoReturn
 import pandas as pd
 
 from digest_utils import config
-from digest_utils.errors import CacheWarning, CorpusTooSmallError, DigestError, OutputError
+from digest_utils.errors import (
+    CacheWarning,
+    CorpusTooSmallError,
+    DigestError,
+    OutputError,
+    UnsafeLinkWarning,
+)
 
 if TYPE_CHECKING:
     from digest_utils.analysis import Analysis
@@ -548,8 +554,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _one_line_warning(previous, message, category, *args, **kwargs) -> None:
-    """Print a damaged cache being rebuilt as one line; other warnings go on as before."""
-    if issubclass(category, CacheWarning):
+    """Print a damaged cache being rebuilt, or a link left out, as one line; others as before."""
+    if issubclass(category, CacheWarning | UnsafeLinkWarning):
         print(f"warning: {message}", file=sys.stderr)
     else:
         previous(message, category, *args, **kwargs)
@@ -565,6 +571,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         with warnings.catch_warnings():
             previous = warnings.showwarning
             warnings.simplefilter("default", CacheWarning)
+            warnings.simplefilter("default", UnsafeLinkWarning)
             warnings.showwarning = partial(_one_line_warning, previous)
             return args.func(args)
     except DigestError as exc:
