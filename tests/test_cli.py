@@ -221,3 +221,111 @@ def test_device_is_checked_by_the_parser(capsys):
         main(["themes", str(SEEDS), "--device", "tpu"])
     assert info.value.code == 2
     assert "choose from 'auto', 'cpu', 'cuda'" in capsys.readouterr().err
+
+
+def _commands() -> dict[str, list[str]]:
+    """Every command, with the least it needs to parse (a path where it takes one)."""
+    import argparse
+
+    from digest_utils.cli import build_parser
+
+    sub = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction))
+    needs = {
+        "evaluate": ["PATH", "--labels", "labels.csv"],
+        "report": ["--digests", "PATH"],
+        "fetch": ["--date", "2024-05-13"],
+        "cache": ["info", "--cache-dir", "PATH"],
+    }
+    return {name: needs.get(name, ["PATH"]) for name in sub.choices}
+
+
+COMMANDS = _commands()
+
+
+def _exit(args: list[str], capsys) -> tuple[int, str, str]:
+    """Run the CLI in-process: its exit status (parse errors exit), stdout and stderr."""
+    try:
+        code = main(args)
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else 2
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+@pytest.mark.parametrize("command", sorted(COMMANDS))
+def test_every_command_answers_help(command, capsys):
+    """--help prints each command's usage and exits 0 (a '%' in a help string once broke it)."""
+    code, out, err = _exit([command, "--help"], capsys)
+    assert (code, err) == (0, "")
+    assert out.startswith(f"usage: digest-topics {command}")
+
+
+@pytest.mark.parametrize("command", sorted(COMMANDS))
+def test_an_unknown_option_is_one_line_and_exit_2(command, tmp_path, capsys):
+    """An option no command knows: exit 2, one line naming it and pointing at --help."""
+    args = [a.replace("PATH", str(tmp_path)) for a in COMMANDS[command]]
+    code, _, err = _exit([command, *args, "--no-such-option"], capsys)
+    assert code == 2
+    assert err.strip() == (
+        f"digest-topics {command}: unrecognized arguments: --no-such-option "
+        f"(see 'digest-topics {command} --help')"
+    )
+
+
+def test_a_missing_command_is_one_line_and_exit_2(capsys):
+    """No command at all: the usage error is one line too."""
+    code, _, err = _exit([], capsys)
+    assert code == 2
+    assert err.startswith("digest-topics: the following arguments are required: COMMAND")
+    assert len(err.strip().splitlines()) == 1
+
+
+READS_A_PATH = sorted(c for c, args in COMMANDS.items() if "PATH" in args and c != "cache")
+
+
+@pytest.mark.parametrize("command", READS_A_PATH)
+@pytest.mark.parametrize("kind", ["missing", "empty folder"])
+def test_a_missing_path_or_empty_folder_is_one_line_and_exit_2(command, kind, tmp_path, capsys):
+    """A path that does not exist, or a folder with no digest: exit 2, one line naming it."""
+    path = tmp_path / "digests"
+    if kind == "empty folder":
+        path.mkdir()
+    args = [a.replace("PATH", str(path)) for a in COMMANDS[command]]
+    code, out, err = _exit([command, *args], capsys)
+    assert code == 2, (out, err)
+    assert "Traceback" not in err
+    lines = [ln for ln in err.strip().splitlines() if not ln.startswith("building the report")]
+    assert len(lines) == 1, err
+    assert str(path) in lines[0]
+
+
+def test_the_cache_of_a_missing_folder_is_reported_empty(tmp_path, capsys):
+    """`cache info` of a folder that does not exist says there is no cache there (exit 0)."""
+    code, out, err = _exit(["cache", "info", "--cache-dir", str(tmp_path / "nothing")], capsys)
+    assert (code, err) == (0, "")
+    assert out.strip().startswith("no cache at")
+    assert not (tmp_path / "nothing").exists()
+
+
+def test_help_with_a_percent_runs_in_a_fresh_process():
+    """`themes --help` (whose help says '10%') exits 0 in a real process, no traceback."""
+    proc = subprocess.run(
+        [sys.executable, "-m", "digest_utils", "themes", "--help"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert (proc.returncode, proc.stderr) == (0, "")
+    from digest_utils import config
+
+    assert f"pass {config.REFIT_SHARE:.0%} of the fitted ones" in " ".join(proc.stdout.split())
+
+
+def test_an_output_path_that_cannot_be_written_is_one_line_and_exit_2(tmp_path, capsys):
+    """-o under a file (not a folder): exit 2, one line naming the path, no traceback."""
+    blocker = tmp_path / "file.txt"
+    blocker.write_text("x")
+    code, _, err = _exit(["parse", str(DATA / "compact.txt"), "-o", str(blocker / "p.csv")], capsys)
+    assert code == 2
+    assert len(err.strip().splitlines()) == 1
+    assert err.startswith(str(blocker))

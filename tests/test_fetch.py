@@ -3,8 +3,9 @@
 The server speaks the Daily Papers API's shape from tests/data/daily_papers_api.json (synthetic
 records): several days, one of them empty, more records than one page (it answers at most
 three records per page whatever the limit, as a server may), one day with an error status and
-one with an answer that is not JSON. huggingface_hub is not mocked: HF_ENDPOINT points it at the
-server, and nothing leaves the machine.
+one with an answer that is not JSON; on request it answers a page "busy" (429/503 with
+Retry-After) or late. huggingface_hub is not mocked: HF_ENDPOINT points it at the server, and
+nothing leaves the machine. Waits before a retry are recorded, not slept.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import socket
 import subprocess
 import sys
 import threading
+import time
 from datetime import date
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -22,9 +24,9 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from digest_utils import DateError, FetchError, analyse, dedupe, load_digests
+from digest_utils import DateError, FetchError, analyse, config, dedupe, load_digests
 from digest_utils.cli import main
-from digest_utils.fetch import days_of, fetch_day
+from digest_utils.fetch import Retry, days_of, fetch_day
 
 DATA = Path(__file__).parent / "data"
 SEEDS = Path(__file__).parents[1] / "seeds"
@@ -41,46 +43,75 @@ class Hub:
         self.ignores_p = {"2024-05-12"}  # days answered with one page whatever page is asked
         self.requests: list[dict] = []
         self.url = ""
+        # (day, page) -> statuses answered before the page itself, one per request
+        self.busy: dict[tuple[str, int], list[int]] = {}
+        self.retry_after: str | None = "0"  # the Retry-After of a busy answer
+        # (day, page) -> seconds to wait before answering, one per request
+        self.slow: dict[tuple[str, int], list[float]] = {}
 
     def asked(self, day: str) -> list[int]:
         """The pages asked for a day, in order."""
         return [int(r["p"]) for r in self.requests if r.get("date") == day]
 
 
-def _handler(hub: Hub) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        def log_message(self, *_args) -> None:  # keep the test output quiet
-            pass
+class _Handler(BaseHTTPRequestHandler):
+    """Answers as the Daily Papers API would, as ``hub`` says (set by :func:`_handler`)."""
 
-        def _send(self, status: int, body: bytes, kind: str = "application/json") -> None:
+    hub: Hub
+
+    def log_message(self, *_args) -> None:  # keep the test output quiet
+        pass
+
+    def _send(
+        self, status: int, body: bytes, kind: str = "application/json", **headers: str
+    ) -> None:
+        try:
             self.send_response(status)
             self.send_header("Content-Type", kind)
             self.send_header("Content-Length", str(len(body)))
+            for name, value in headers.items():
+                self.send_header(name.replace("_", "-"), value)
             self.end_headers()
             self.wfile.write(body)
+        except (BrokenPipeError, ConnectionResetError):  # the client gave up waiting
+            pass
 
-        def do_GET(self) -> None:
-            url = urlsplit(self.path)
-            query = {k: v[0] for k, v in parse_qs(url.query).items()}
-            hub.requests.append(
-                {**query, "auth": self.headers.get("Authorization"), "path": url.path}
-            )
-            day = query.get("date", "")
-            if url.path != "/api/daily_papers":
-                self._send(404, b'{"error": "not found"}')
-            elif day in hub.errors:
-                self._send(hub.errors[day], json.dumps({"error": "synthetic failure"}).encode())
-            elif day in hub.ignores_p:
-                self._send(200, json.dumps(hub.days["2024-05-14"]).encode())
-            elif day in hub.not_json:
-                self._send(200, b"<html>maintenance</html>", "text/html")
-            else:
-                p, limit = int(query.get("p", 0)), int(query.get("limit", 50))
-                size = min(limit, PAGE_CAP)
-                page = hub.days.get(day, [])[p * size : (p + 1) * size]
-                self._send(200, json.dumps(page).encode())
+    def _flaky(self, key: tuple[str, int]) -> bool:
+        """Answer late or busy when the hub says so; True when the answer was busy."""
+        if self.hub.slow.get(key):
+            time.sleep(self.hub.slow[key].pop(0))
+        if not self.hub.busy.get(key):
+            return False
+        wait = {} if self.hub.retry_after is None else {"Retry_After": self.hub.retry_after}
+        self._send(self.hub.busy[key].pop(0), b'{"error": "busy"}', **wait)
+        return True
 
-    return Handler
+    def do_GET(self) -> None:
+        url = urlsplit(self.path)
+        query = {k: v[0] for k, v in parse_qs(url.query).items()}
+        self.hub.requests.append(
+            {**query, "auth": self.headers.get("Authorization"), "path": url.path}
+        )
+        day = query.get("date", "")
+        if self._flaky((day, int(query.get("p", 0)))):
+            return
+        if url.path != "/api/daily_papers":
+            self._send(404, b'{"error": "not found"}')
+        elif day in self.hub.errors:
+            self._send(self.hub.errors[day], json.dumps({"error": "synthetic failure"}).encode())
+        elif day in self.hub.ignores_p:
+            self._send(200, json.dumps(self.hub.days["2024-05-14"]).encode())
+        elif day in self.hub.not_json:
+            self._send(200, b"<html>maintenance</html>", "text/html")
+        else:
+            p, limit = int(query.get("p", 0)), int(query.get("limit", 50))
+            size = min(limit, PAGE_CAP)
+            page = self.hub.days.get(day, [])[p * size : (p + 1) * size]
+            self._send(200, json.dumps(page).encode())
+
+
+def _handler(hub: Hub) -> type[BaseHTTPRequestHandler]:
+    return type("Handler", (_Handler,), {"hub": hub})
 
 
 @pytest.fixture
@@ -303,3 +334,67 @@ def test_fetched_digests_analysed_with_the_seeds(hub, tmp_path, capsys, fake_mod
     assert row["url"] == f"https://huggingface.co/papers/{record['paper']['id']}"
     assert sorted(row["digests"]) == sorted([shared["digest"], "2024-05-14"])
     assert a.themed["url"].notna().sum() == 9
+
+
+def test_busy_answers_are_retried_after_the_wait_the_hub_asks_for(hub):
+    """429 then 503 with Retry-After: the page is asked again after that wait, the day whole."""
+    hub.busy[("2024-05-13", 1)] = [429, 503]
+    hub.retry_after = "2"
+    waits: list[float] = []
+    records = fetch_day(date(2024, 5, 13), retry=Retry(sleep=waits.append))
+    assert records == hub.days["2024-05-13"]
+    assert hub.asked("2024-05-13") == [0, 1, 1, 1, 2, 3]
+    assert waits == [2.0, 2.0]
+
+
+def test_without_retry_after_the_wait_doubles_up_to_the_cap(hub):
+    """No Retry-After: waits of backoff, 2x, 4x ... never longer than max_wait."""
+    hub.busy[("2024-05-14", 0)] = [503, 502, 504, 429]
+    hub.retry_after = None
+    waits: list[float] = []
+    retry = Retry(retries=4, backoff=0.5, max_wait=1.5, sleep=waits.append)
+    assert fetch_day(date(2024, 5, 14), retry=retry) == hub.days["2024-05-14"]
+    assert waits == [0.5, 1.0, 1.5, 1.5]
+
+
+def test_a_retry_after_longer_than_the_cap_ends_the_fetch_at_once(hub):
+    """A Hub asking for an hour's wait: one clear error naming the day, no waiting."""
+    hub.busy[("2024-05-13", 0)] = [429]
+    hub.retry_after = "3600"
+    waits: list[float] = []
+    with pytest.raises(FetchError, match="asks to wait 3600 s") as info:
+        fetch_day(date(2024, 5, 13), retry=Retry(max_wait=60, sleep=waits.append))
+    assert str(info.value).startswith("2024-05-13: HTTP 429")
+    assert (info.value.status, waits, hub.asked("2024-05-13")) == (429, [], [0])
+
+
+def test_a_hub_still_busy_fails_naming_the_day_and_leaves_no_half_day(hub, tmp_path, capsys):
+    """Page 2 of a day busy on every retry: exit 2, one line naming the day and the attempts.
+
+    The day before it is written whole; nothing of the busy day is written.
+    """
+    hub.busy[("2024-05-14", 1)] = [503] * (config.FETCH_RETRIES + 5)
+    args = ["fetch", "--date", "2024-05-13", "--date", "2024-05-14", "-o", str(tmp_path), "-q"]
+    code, _, err = _run(args, capsys)
+    assert code == 2
+    assert len(err.strip().splitlines()) == 1
+    attempts = config.FETCH_RETRIES + 1
+    assert err.startswith("2024-05-14: HTTP 503 (Service Unavailable)")
+    assert f"after {attempts} attempts; the Hub is busy, try again later" in err
+    assert "1 earlier day(s) written" in err
+    assert hub.asked("2024-05-14") == [0] + [1] * attempts
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["2024-05-13.jsonl"]
+    assert _lines(tmp_path / "2024-05-13.jsonl") == hub.days["2024-05-13"]
+
+
+def test_a_late_answer_times_out_and_is_asked_again(hub):
+    """An answer later than the timeout is retried; a Hub that never answers in time fails."""
+    hub.slow[("2024-05-14", 0)] = [0.6]
+    waits: list[float] = []
+    retry = Retry(retries=2, backoff=0.25, sleep=waits.append)
+    assert fetch_day(date(2024, 5, 14), timeout=0.2, retry=retry) == hub.days["2024-05-14"]
+    assert (waits, hub.asked("2024-05-14")) == ([0.25], [0, 0, 1])
+    hub.slow[("2024-05-13", 0)] = [0.6] * 2
+    with pytest.raises(FetchError, match=r"no answer from .* within 0.2 s, 2 attempts") as info:
+        fetch_day(date(2024, 5, 13), timeout=0.2, retry=Retry(retries=1, sleep=waits.append))
+    assert info.value.day == "2024-05-13"

@@ -22,9 +22,12 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from digest_utils import _html
 from digest_utils._util import require_columns
 
 if TYPE_CHECKING:
+    from markupsafe import Markup
+
     from digest_utils.analysis import Analysis
 
 __all__ = [
@@ -48,12 +51,13 @@ DIGEST_DATE = "digest_date_text"
 ARXIV_PAGE = "https://huggingface.co/papers/{}"
 
 
-def title_link(title: object, url: object) -> str:
-    """A title as HTML: a link to ``url`` when one is known (not NA), else escaped text."""
-    import html
+def title_link(title: object, url: object) -> Markup:
+    """A title as HTML: a link to ``url`` when it is an http(s) URL, else escaped text.
 
-    text = html.escape(str(title))
-    return text if pd.isna(url) else f'<a href="{html.escape(str(url))}">{text}</a>'
+    Any other URL (``javascript:``, ``data:``, ...) is left out with an UnsafeLinkWarning
+    (:func:`digest_utils._html.link`).
+    """
+    return _html.link(title, url)
 
 
 def paper_links(papers: pd.DataFrame) -> pd.Series:
@@ -230,9 +234,11 @@ def paper_table(analysis: Analysis) -> pd.DataFrame:
     """Every paper for the report's searchable table.
 
     Returns:
-        One row per paper: ``title`` (an HTML link where one is known, else escaped text),
-        ``digests`` (joined by ", "), ``themes`` (display names, ", "), ``topic`` (its
-        assigned topic's label) and ``score`` (its highest theme score, 0-1).
+        One row per paper: ``title`` (escaped HTML, as ``Markup``: a link where an http(s)
+        one is known, else text), ``digests`` (joined by ", "), ``themes`` (display names,
+        ", "), ``topic`` (its assigned topic's label) and ``score`` (its highest theme score,
+        0-1). Only ``title`` is HTML: show the table with :func:`show.interactive_table`,
+        which escapes the other columns.
     """
     points, names = analysis.points, analysis.catalogue.names
     links = paper_links(analysis.papers)
@@ -242,10 +248,13 @@ def paper_table(analysis: Analysis) -> pd.DataFrame:
     flags = points[ids].fillna(0).astype(int).to_numpy()
     return pd.DataFrame(
         {
-            "title": [
-                title_link(t, links.get(p, pd.NA))
-                for p, t in zip(points["paper_id"], points["title"], strict=True)
-            ],
+            "title": pd.Series(  # object dtype: a str dtype would drop the Markup type
+                [
+                    title_link(t, links.get(p, pd.NA))
+                    for p, t in zip(points["paper_id"], points["title"], strict=True)
+                ],
+                dtype=object,
+            ),
             "digests": [", ".join(map(str, d)) for d in points["digests"]],
             "themes": [
                 ", ".join(names[t] for t, f in zip(ids, row, strict=True) if f) for row in flags

@@ -7,13 +7,12 @@ page opens instantly and prints well. Every sentence comes from :mod:`digest_uti
 
 from __future__ import annotations
 
-import html
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from digest_utils import describe
+from digest_utils import _html, describe
 from digest_utils.briefing import (
     latest_digests,
     new_topics,
@@ -56,7 +55,7 @@ nav.pages li{margin:.5em 0}
 
 
 def _e(text: object) -> str:
-    return html.escape(str(text))
+    return _html.text(text)
 
 
 def _sentence(text: str) -> str:

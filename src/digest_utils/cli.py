@@ -12,12 +12,18 @@ import warnings
 from collections.abc import Sequence
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 import pandas as pd
 
 from digest_utils import config
-from digest_utils.errors import CacheWarning, CorpusTooSmallError, DigestError, OutputError
+from digest_utils.errors import (
+    CacheWarning,
+    CorpusTooSmallError,
+    DigestError,
+    OutputError,
+    UnsafeLinkWarning,
+)
 
 if TYPE_CHECKING:
     from digest_utils.analysis import Analysis
@@ -270,7 +276,8 @@ def _common(p: argparse.ArgumentParser, *, output: bool = True) -> None:
         action="store_true",
         help="fit the topics afresh instead of placing new papers into the last fit "
         "(a refit also happens by itself when new papers pass "
-        f"{config.REFIT_SHARE:.0%} of the fitted ones)",
+        # argparse %-formats help strings: '%%' prints one '%'
+        f"{config.REFIT_SHARE:.0%}% of the fitted ones)",
     )
     if output:
         _output(p)
@@ -468,9 +475,20 @@ COMMANDS = (
 )
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, with a usage error said in one line and exit status 2.
+
+    ``digest-topics themes: unrecognized arguments: --x (see 'digest-topics themes --help')``;
+    its subcommands' parsers are of this class too.
+    """
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: {message} (see '{self.prog} --help')\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser (also used to document the CLI)."""
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="digest-topics",
         description="What is this pile of new ML papers about? Load Hugging Face Daily "
         "Papers digests (pages saved as text, or API JSON from 'fetch'), and find their "
@@ -480,12 +498,14 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for add in COMMANDS:
         add(sub)
+    for command in sub.choices.values():  # main() says an unknown option in its command's name
+        command.set_defaults(command_parser=command)
     return parser
 
 
 def _one_line_warning(previous, message, category, *args, **kwargs) -> None:
-    """Print a damaged cache being rebuilt as one line; other warnings go on as before."""
-    if issubclass(category, CacheWarning):
+    """Print a damaged cache being rebuilt, or a link left out, as one line; others as before."""
+    if issubclass(category, CacheWarning | UnsafeLinkWarning):
         print(f"warning: {message}", file=sys.stderr)
     else:
         previous(message, category, *args, **kwargs)
@@ -494,15 +514,22 @@ def _one_line_warning(previous, message, category, *args, **kwargs) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; return the exit status (0 ok, 2 bad input or usage)."""
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args, unknown = parser.parse_known_args(argv)
+    if unknown:
+        args.command_parser.error(f"unrecognized arguments: {' '.join(unknown)}")
     try:
         with warnings.catch_warnings():
             previous = warnings.showwarning
             warnings.simplefilter("default", CacheWarning)
+            warnings.simplefilter("default", UnsafeLinkWarning)
             warnings.showwarning = partial(_one_line_warning, previous)
             return args.func(args)
     except DigestError as exc:
         print(exc, file=sys.stderr)
+        return 2
+    except OSError as exc:  # a path the user gave cannot be read or written
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"{where}{exc.strerror or exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)

@@ -100,6 +100,15 @@ FETCH_MAX_PAGES = 200
 #: Seconds to wait for the Hub to answer one request.
 FETCH_TIMEOUT = 30.0
 
+#: Retries of a request the Hub answers "busy" (HTTP 429, 502, 503, 504) or not in time.
+FETCH_RETRIES = 4
+
+#: Seconds before the first retry when the Hub gives no Retry-After; doubled each retry.
+FETCH_BACKOFF = 1.0
+
+#: Longest wait before a retry, in seconds; a Retry-After asking for more ends the fetch.
+FETCH_MAX_WAIT = 60.0
+
 
 def hf_endpoint() -> str:
     """Return the Hub ``fetch`` asks: ``$HF_ENDPOINT`` (read now) or ``https://huggingface.co``.

@@ -18,7 +18,8 @@ The tree::
                                     HTTP error status, an unexpected answer, or no papers
 
     DigestWarning (UserWarning)     on_error="warn" skipped a bad digest file
-    └── CacheWarning                the on-disk cache was damaged: set aside and rebuilt (path)
+    ├── CacheWarning                the on-disk cache was damaged: set aside and rebuilt (path)
+    └── UnsafeLinkWarning           a link that is not http(s) was left out of a page (url)
 
 Every error takes the message first and its context as keyword-only arguments, keeps that
 context as attributes (``path``, ``lineno``, ``line``, ``theme``, ``column``, ...) and reads as
@@ -47,6 +48,7 @@ __all__ = [
     "LabelsError",
     "ModelError",
     "OutputError",
+    "UnsafeLinkWarning",
 ]
 
 
@@ -246,3 +248,16 @@ class CacheWarning(DigestWarning):
         self.message = message
         self.path = str(path)
         super().__init__(f"{self.path}: {message}")
+
+
+class UnsafeLinkWarning(DigestWarning):
+    """A URL from the data was not http(s) (``javascript:``, ``data:``, ...): no link was written.
+
+    Attributes:
+        url: The URL as given.
+    """
+
+    def __init__(self, message: str, *, url: str) -> None:
+        self.message = message
+        self.url = url
+        super().__init__(message)

@@ -11,6 +11,13 @@ Paging: pages ``p = 0, 1, ...`` of ``limit`` records are asked for until a page 
 server may answer with fewer than ``limit`` records before the last page). Each day is written
 whole, by one atomic replace, or not at all; a day with no papers writes no file.
 
+A busy Hub: a request answered 429, 502, 503 or 504, or not answered within the timeout, is
+retried up to ``config.FETCH_RETRIES`` times, after the ``Retry-After`` the Hub asks for, else
+after ``config.FETCH_BACKOFF`` seconds doubled each retry, never longer than
+``config.FETCH_MAX_WAIT`` (a longer ``Retry-After`` ends the fetch at once); then one error
+names the day. (``huggingface_hub.utils.http_backoff`` does not cap ``Retry-After`` and
+cannot be told how to sleep, so the loop is here.)
+
 Example:
     >>> from datetime import date
     >>> fetch_digests([date(2024, 5, 13)], "digests")  # doctest: +SKIP
@@ -21,7 +28,8 @@ from __future__ import annotations
 import calendar
 import json
 import re
-from collections.abc import Iterable, Sequence
+import time
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -31,12 +39,14 @@ from digest_utils import config
 from digest_utils._util import atomic_write
 from digest_utils.errors import DateError, FetchError
 
-__all__ = ["FetchSummary", "days_of", "fetch_day", "fetch_digests", "parse_day"]
+__all__ = ["FetchSummary", "Retry", "days_of", "fetch_day", "fetch_digests", "parse_day"]
 
 _DAY = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 _WEEK = re.compile(r"(\d{4})-W(\d{2})")
 _MONTH = re.compile(r"(\d{4})-(\d{2})")
 _OFFLINE_VARS = ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE")
+#: Statuses that mean "busy, ask again later": rate limited, or a gateway or server overloaded.
+RETRY_STATUSES = frozenset({429, 502, 503, 504})
 
 
 def parse_day(value: str) -> date:
@@ -121,31 +131,108 @@ def _offline_var() -> str | None:
     return next((v for v in _OFFLINE_VARS if os.environ.get(v)), _OFFLINE_VARS[0])
 
 
-def _get_page(url: str, params: dict[str, Any], *, day: str, timeout: float) -> list:
-    """One page of records as raw JSON, through huggingface_hub's session and headers."""
-    from huggingface_hub.errors import HfHubHTTPError, OfflineModeIsEnabled
-    from huggingface_hub.utils import build_hf_headers, get_session, hf_raise_for_status, httpx
+@dataclass(frozen=True)
+class Retry:
+    """How a busy Hub is asked again (the defaults come from :mod:`digest_utils.config`).
+
+    Attributes:
+        retries: Retries after the first attempt.
+        backoff: Seconds before the first retry without ``Retry-After``; doubled each retry.
+        max_wait: Longest wait; a ``Retry-After`` asking for more ends the fetch at once.
+        sleep: How to wait (``time.sleep``; tests pass a recorder).
+    """
+
+    retries: int = config.FETCH_RETRIES
+    backoff: float = config.FETCH_BACKOFF
+    max_wait: float = config.FETCH_MAX_WAIT
+    sleep: Callable[[float], object] = time.sleep
+
+
+def _get_page(url: str, params: dict[str, Any], *, day: str, timeout: float, retry: Retry) -> list:
+    """One page of records as raw JSON, through huggingface_hub's session and headers.
+
+    A busy answer (:data:`RETRY_STATUSES`) or a timeout is retried as ``retry`` says.
+    """
+    from huggingface_hub.utils import httpx
+
+    for attempt in range(retry.retries + 1):
+        last = attempt == retry.retries
+        try:
+            response = _request(url, params, day=day, timeout=timeout)
+        except httpx.TimeoutException:
+            if last:
+                raise FetchError(
+                    f"no answer from {url} within {timeout:g} s, {attempt + 1} attempts",
+                    url=url,
+                    day=day,
+                ) from None
+            retry.sleep(min(retry.backoff * 2**attempt, retry.max_wait))
+            continue
+        if response.status_code not in RETRY_STATUSES or last:
+            return _page(response, url, day=day, attempts=attempt + 1)
+        retry.sleep(_wait(response, attempt, retry, url=url, day=day))
+    raise AssertionError("unreachable: the last attempt returns or raises")  # pragma: no cover
+
+
+def _request(url: str, params: dict[str, Any], *, day: str, timeout: float) -> Any:
+    """One GET through huggingface_hub's session; offline mode and no network are FetchErrors."""
+    from huggingface_hub.errors import OfflineModeIsEnabled
+    from huggingface_hub.utils import build_hf_headers, get_session, httpx
 
     try:
-        response = get_session().get(
+        return get_session().get(
             url, params=params, headers=_headers(build_hf_headers), timeout=timeout
         )
-        hf_raise_for_status(response)
     except OfflineModeIsEnabled:
         raise FetchError(_offline_message(), url=url, day=day) from None
-    except HfHubHTTPError as exc:
-        status = exc.response.status_code
-        hint = "; check HF_TOKEN" if status in (401, 403) else ""
-        reason = exc.response.reason_phrase or "error"
-        raise FetchError(
-            f"HTTP {status} ({reason}) from {url}{hint}", url=url, status=status, day=day
-        ) from None
+    except httpx.TimeoutException:
+        raise
     except httpx.TransportError as exc:
         raise FetchError(
             f"cannot reach {url} ({type(exc).__name__}: {exc}); fetch needs the network, "
             "every other command works offline",
             url=url,
             day=day,
+        ) from None
+
+
+def _wait(response: Any, attempt: int, retry: Retry, *, url: str, day: str) -> float:
+    """Seconds to wait before asking again: ``Retry-After`` if given, else the backoff."""
+    asked = _retry_after(response.headers.get("Retry-After"))
+    if asked is None:
+        return min(retry.backoff * 2**attempt, retry.max_wait)
+    if asked > retry.max_wait:
+        status = response.status_code
+        raise FetchError(
+            f"HTTP {status} from {url}: the Hub asks to wait {asked:g} s (Retry-After), longer "
+            f"than {retry.max_wait:g} s; try again later",
+            url=url,
+            status=status,
+            day=day,
+        )
+    return asked
+
+
+def _retry_after(value: str | None) -> float | None:
+    """``Retry-After`` in seconds (``"120"``); an HTTP date is ignored, as huggingface_hub does."""
+    text = (value or "").strip()
+    return float(text) if text.isdigit() else None
+
+
+def _page(response: Any, url: str, *, day: str, attempts: int) -> list:
+    """The records of an answer; an error status or a body that is not an array is a FetchError."""
+    from huggingface_hub.errors import HfHubHTTPError
+    from huggingface_hub.utils import hf_raise_for_status
+
+    try:
+        hf_raise_for_status(response)
+    except HfHubHTTPError as exc:
+        status = exc.response.status_code
+        hint = "; check HF_TOKEN" if status in (401, 403) else ""
+        tries = f" after {attempts} attempts; the Hub is busy, try again later" * (attempts > 1)
+        reason = exc.response.reason_phrase or "error"
+        raise FetchError(
+            f"HTTP {status} ({reason}) from {url}{hint}{tries}", url=url, status=status, day=day
         ) from None
     try:
         page = response.json()
@@ -182,6 +269,7 @@ def fetch_day(
     endpoint: str | None = None,
     page_size: int = config.FETCH_PAGE_SIZE,
     timeout: float = config.FETCH_TIMEOUT,
+    retry: Retry | None = None,
 ) -> list[dict]:
     """Every Daily Papers record of one day, as the API returned them (raw JSON objects).
 
@@ -193,17 +281,19 @@ def fetch_day(
         endpoint: The Hub (default :func:`digest_utils.config.hf_endpoint`, ``$HF_ENDPOINT``).
         page_size: Records asked for per page.
         timeout: Seconds to wait for each answer.
+        retry: How a busy Hub (429, 502, 503, 504, or no answer in time) is asked again
+            (default :class:`Retry`: ``config.FETCH_RETRIES`` retries with backoff).
 
     Raises:
-        FetchError: Offline mode, no network, an HTTP error status, or an answer that is not a
-            JSON array.
+        FetchError: Offline mode, no network, an HTTP error status, a Hub still busy after
+            the retries, or an answer that is not a JSON array; the day is named.
     """
     url = (endpoint or config.hf_endpoint()).rstrip("/") + config.DAILY_PAPERS_ROUTE
     records: list[dict] = []
     seen: set[str] = set()
     for p in range(config.FETCH_MAX_PAGES):
         params = {"date": day.isoformat(), "p": p, "limit": page_size}
-        page = _get_page(url, params, day=day.isoformat(), timeout=timeout)
+        page = _get_page(url, params, day=day.isoformat(), timeout=timeout, retry=retry or Retry())
         new = [r for r in page if _key(r) not in seen]
         if not new:
             return records
@@ -252,6 +342,7 @@ def fetch_digests(
     endpoint: str | None = None,
     page_size: int = config.FETCH_PAGE_SIZE,
     progress: bool = True,
+    retry: Retry | None = None,
 ) -> FetchSummary:
     """Write one JSON Lines digest per day with papers: ``out_dir/YYYY-MM-DD.jsonl``.
 
@@ -262,6 +353,7 @@ def fetch_digests(
         endpoint: The Hub (default ``$HF_ENDPOINT``, else ``https://huggingface.co``).
         page_size: Records asked for per page.
         progress: Show a progress bar over the days.
+        retry: How a busy Hub is asked again (see :func:`fetch_day`).
 
     Returns:
         The :class:`FetchSummary`.
@@ -281,7 +373,7 @@ def fetch_digests(
             if path.exists() and not force:
                 summary.on_disk.append(day)
                 continue
-            records = _fetch_noting_progress(day, summary, endpoint, page_size)
+            records = _fetch_noting_progress(day, summary, endpoint, page_size, retry)
             if not records:
                 summary.empty.append(day)
                 continue
@@ -295,11 +387,11 @@ def fetch_digests(
 
 
 def _fetch_noting_progress(
-    day: date, summary: FetchSummary, endpoint: str | None, page_size: int
+    day: date, summary: FetchSummary, endpoint: str | None, page_size: int, retry: Retry | None
 ) -> list[dict]:
     """:func:`fetch_day`, its error saying which days were already written."""
     try:
-        return fetch_day(day, endpoint=endpoint, page_size=page_size)
+        return fetch_day(day, endpoint=endpoint, page_size=page_size, retry=retry)
     except FetchError as exc:
         if summary.written:
             exc.message += f" ({len(summary.written)} earlier day(s) written; a rerun skips them)"

@@ -56,6 +56,9 @@ def table_html(df) -> str:
     """
     import pandas as pd
 
+    from digest_utils import _html
+
+    df = _html.frame(df)  # data is never markup: every text cell and label escaped
     shares = {
         c: "{:.0%}"
         for c in df.columns
@@ -74,10 +77,13 @@ def table_html(df) -> str:
 def interactive_table(df, **options) -> None:
     """Show ``df`` as a searchable, sortable table (itables, offline: no network needed).
 
-    HTML in cells is kept (e.g. a linked title). Options go to :func:`itables.show`.
+    Every text cell is escaped; only links built by :func:`digest_utils._html.link` (a linked
+    title) stay HTML. Options go to :func:`itables.show`.
     """
     from itables import init_notebook_mode
     from itables import show as itables_show
+
+    from digest_utils import _html
 
     init_notebook_mode(all_interactive=False, connected=False)
     defaults = {
@@ -85,7 +91,7 @@ def interactive_table(df, **options) -> None:
         "classes": "display compact",
         "table_id": f"itables_{next(_TABLES)}",
     }
-    itables_show(df, allow_html=True, **{**defaults, **options})
+    itables_show(_html.frame(df), allow_html=True, **{**defaults, **options})
 
 
 def linked_titles(table: Any) -> Any:
@@ -102,13 +108,14 @@ def linked_titles(table: Any) -> Any:
     Raises:
         ColumnsError: ``title`` or ``url`` is missing.
     """
+    import pandas as pd
+
+    from digest_utils import _html
     from digest_utils._util import require_columns
     from digest_utils.briefing import title_link
 
     require_columns(table, ["title", "url"], where="linked_titles: table")
-    shown = table.drop(columns="url").copy()
+    shown = _html.frame(table.drop(columns="url"))
     links = [title_link(t, u) for t, u in zip(table["title"], table["url"], strict=True)]
-    shown["title"] = links
-    other = [c for c in shown.columns if c != "title"]
-    styler = shown.style.set_uuid("titles")  # a fixed id: the same page on every run
-    return styler.format(escape="html", subset=other).format(escape=None, subset=["title"])
+    shown["title"] = pd.Series(links, index=shown.index, dtype=object)
+    return shown.style.set_uuid("titles")  # a fixed id: the same page on every run

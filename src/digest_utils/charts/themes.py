@@ -9,6 +9,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from digest_utils._html import plot_text
 from digest_utils.charts._base import (
     _OUTSIDE,
     STYLE,
@@ -46,7 +47,7 @@ def theme_sizes(flags: pd.DataFrame, theme_names: Mapping[str, str]) -> go.Figur
     fig = go.Figure(
         go.Bar(
             x=[int(n) for n in sizes],
-            y=[theme_names[t] for t in sizes.index],
+            y=[plot_text(theme_names[t]) for t in sizes.index],
             orientation="h",
             marker_color=[colors[t] for t in sizes.index],
             text=[f"{int(n)} ({_pct(n / total)})" for n in sizes],
@@ -94,7 +95,7 @@ def theme_upset(
     title = "Theme combinations"
     if empty := _no_themes(m):
         return _message(title, empty)
-    ids, names = list(theme_names), list(theme_names.values())
+    ids, names = list(theme_names), [plot_text(n) for n in theme_names.values()]
     counts = Counter(map(tuple, m.to_numpy().astype(bool)))
     n_none = counts.pop((False,) * len(ids), 0)
     combos = sorted(counts.items(), key=lambda kv: (-kv[1], sum(kv[0]), [not b for b in kv[0]]))
@@ -177,7 +178,7 @@ def _matrix_traces(xs: list[int], members: list[list[str]], names: list[str]) ->
 
 def _add_set_sizes(fig: go.Figure, m: pd.DataFrame, theme_names: Mapping[str, str]) -> None:
     """Each theme's size as bars left of the UpSet matrix (row 2, column 1)."""
-    ids, names = list(theme_names), list(theme_names.values())
+    ids, names = list(theme_names), [plot_text(n) for n in theme_names.values()]
     colors = theme_colors(theme_names)
     sizes = [int(m[t].sum()) for t in ids]
     fig.add_trace(
@@ -210,7 +211,7 @@ def theme_cooccurrence(flags: pd.DataFrame, theme_names: Mapping[str, str]) -> g
         return _message(title, empty)
     x = m.to_numpy()
     shared = (x.T @ x).astype(int).tolist()
-    names = list(theme_names.values())
+    names = [plot_text(n) for n in theme_names.values()]
     text = [[str(v) for v in row] for row in shared]
     fig = _heatmap(shared, names, names, text, hovertemplate="%{y} & %{x}: %{z} papers")
     fig.update_xaxes(tickangle=-30)

@@ -10,6 +10,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from digest_utils._html import plot_text
 from digest_utils.charts._base import (
     STYLE,
     _as_list,
@@ -47,7 +48,7 @@ def paper_map(
         DigestError: A required column is missing.
     """
     _require(points, ["x", "y", color, hover], name="points", fn="paper_map")
-    title = f"Map of papers by {color}"
+    title = f"Map of papers by {plot_text(color)}"
     if points.empty:
         return _message(title, "No papers to map.")
     cats = points[color].astype("string").fillna("none")
@@ -68,14 +69,14 @@ def paper_map(
                 x=rows["x"].astype(float).tolist(),
                 y=rows["y"].astype(float).tolist(),
                 mode="markers",
-                name=cat,
+                name=plot_text(cat),
                 marker={
                     "color": colors[cat],
                     "size": 6 if grey else 8,
                     "opacity": 0.5 if grey else 0.85,
                     "line": {"width": 0.5, "color": "white"},
                 },
-                hovertext=rows[hover].astype("string").fillna("").tolist(),
+                hovertext=[plot_text(v) for v in rows[hover].astype("string").fillna("")],
                 customdata=rows["paper_id"].astype(str).tolist() if "paper_id" in rows else None,
                 hovertemplate="%{hovertext}<extra>%{fullData.name}</extra>",
                 legendrank=2000 if grey else 1000,
@@ -83,7 +84,9 @@ def paper_map(
         )
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False)
-    return _styled(fig, f"{title}: {len(points)} papers", height=600, legend={"title": color})
+    return _styled(
+        fig, f"{title}: {len(points)} papers", height=600, legend={"title": plot_text(color)}
+    )
 
 
 def topic_keywords(topics: pd.DataFrame, *, top_n: int = 8, max_topics: int = 12) -> go.Figure:
@@ -122,7 +125,7 @@ def topic_keywords(topics: pd.DataFrame, *, top_n: int = 8, max_topics: int = 12
     fig = make_subplots(
         rows=rows,
         cols=cols,
-        subplot_titles=[shorten(label, 34) for label, _, _ in panels],
+        subplot_titles=[plot_text(shorten(label, 34)) for label, _, _ in panels],
         horizontal_spacing=0.14 if cols > 1 else 0.2,
         vertical_spacing=min(0.12, 0.6 / rows),
     )
@@ -131,9 +134,9 @@ def topic_keywords(topics: pd.DataFrame, *, top_n: int = 8, max_topics: int = 12
         fig.add_trace(
             go.Bar(
                 x=[round(v, 6) for _, v in pairs],
-                y=[w for w, _ in pairs],
+                y=[plot_text(w) for w, _ in pairs],
                 orientation="h",
-                name=label,
+                name=plot_text(label),
                 marker_color=palette[i % len(palette)],
                 hovertemplate=("%{y}: %{x:.3f}" if weighted else "%{y}") + "<extra></extra>",
             ),
@@ -207,7 +210,7 @@ def topic_hierarchy(topic_vectors: pd.DataFrame) -> go.Figure:
     if zero:
         raise DigestError(f"topic_hierarchy: all-zero topic vector(s) for {zero!r}")
     if len(labels) < 3:
-        what = f"{len(labels)} topic(s)" + (f" ({', '.join(labels)})" if labels else "")
+        what = f"{len(labels)} topic(s)" + (f" ({plot_text(', '.join(labels))})" if labels else "")
         return _message(title, f"{what}: nothing to cluster (a hierarchy needs three or more).")
     tree = dendrogram(
         linkage(pdist(x, "cosine").clip(min=0), "average"), labels=labels, no_plot=True
@@ -221,7 +224,10 @@ def topic_hierarchy(topic_vectors: pd.DataFrame) -> go.Figure:
     )
     ticks = [5.0 + 10 * i for i in range(len(labels))]
     fig.update_yaxes(
-        tickvals=ticks, ticktext=list(tree["ivl"]), showgrid=False, range=[0, ticks[-1] + 5]
+        tickvals=ticks,
+        ticktext=[plot_text(v) for v in tree["ivl"]],
+        showgrid=False,
+        range=[0, ticks[-1] + 5],
     )
     fig.update_xaxes(title="cosine distance (average linkage)", rangemode="tozero")
     return _styled(fig, f"{title}: {len(labels)} topics", height=140 + 26 * len(labels))
@@ -250,7 +256,7 @@ def topic_areas(table: pd.DataFrame) -> go.Figure:
     fig = go.Figure(
         go.Treemap(
             ids=ids,
-            labels=[*areas["label"].astype(str), *topics["label"].astype(str)],
+            labels=[plot_text(v) for v in [*areas["label"], *topics["label"]]],
             parents=parents,
             values=[*areas["size"].astype(int), *topics["size"].astype(int)],
             branchvalues="total",

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 import pandas as pd
 import plotly.graph_objects as go
 
+from digest_utils._html import plot_text
 from digest_utils.charts._base import (
     _UNITS,
     _as_list,
@@ -58,8 +59,8 @@ def themes_per_digest(
     ]
     fig = _heatmap(
         z.to_numpy().astype(float).tolist(),
-        list(theme_names.values()),
-        [f"{d} ({n[d]} papers)" for d in n.index],
+        [plot_text(name) for name in theme_names.values()],
+        [f"{plot_text(d)} ({n[d]} papers)" for d in n.index],
         text,
         hovertext=hover,
         hovertemplate="%{y}<br>%{x}: %{hovertext}",
@@ -123,7 +124,7 @@ def timeline(flags: pd.DataFrame, theme_names: Mapping[str, str], *, freq: str =
                 go.Bar(
                     x=[str(p).split("/")[0] for p in full],  # a week reads as its Monday
                     y=counts[key].astype(int).tolist(),
-                    name=names[key],
+                    name=plot_text(names[key]),
                     marker_color=colors[key],
                     hovertemplate="%{x}: %{y} papers<extra>%{fullData.name}</extra>",
                 )
