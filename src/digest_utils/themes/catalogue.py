@@ -28,14 +28,13 @@ def term_pattern(term: str) -> str:
     """Regex for one catalogue term (see the catalogue's header for the mini-syntax)."""
     if term.startswith("re:"):
         return term[3:]
-    words = re.split(r"[\s\-]+", term.strip())
     parts = []
-    for w in words:
+    for w in re.split(r"[\s\-]+", term.strip()):
         piece = r"\w*".join(re.escape(chunk) for chunk in w.split("*"))
-        parts.append(piece)
+        # an uppercase letter after a word's first marks a name (CLIP, NeRF, LoRA): kept as
+        # written; a capital only at the start ("Gaussian") is spelling, so any case matches
+        parts.append(piece if any(c.isupper() for c in w[1:]) else f"(?i:{piece})")
     body = r"[\s\-]+".join(parts)
-    if not any(c.isupper() for c in term):
-        body = f"(?i:{body})"
     return rf"(?<!\w){body}(?!\w)"
 
 
