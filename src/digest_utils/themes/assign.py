@@ -16,8 +16,9 @@ import pandas as pd
 from digest_utils._util import require_columns
 from digest_utils.themes import scoring
 from digest_utils.themes.catalogue import Catalogue, load_catalogue
-from digest_utils.themes.exemplars import catalogue_exemplars
+from digest_utils.themes.exemplars import Exemplars, catalogue_exemplars
 from digest_utils.themes.features import theme_features
+from digest_utils.themes.untuned import THRESHOLD, untuned_scores
 
 __all__ = [
     "assign_themes",
@@ -26,6 +27,7 @@ __all__ = [
     "score_themes",
     "theme_examples",
     "themes_wide",
+    "with_untuned",
 ]
 
 
@@ -65,6 +67,49 @@ def score_themes(features: pd.DataFrame, catalogue: Catalogue) -> pd.DataFrame:
             "evidence": evidence(features).to_numpy(),
         }
     )
+
+
+def with_untuned(
+    themes: pd.DataFrame,
+    features: pd.DataFrame,
+    papers: pd.DataFrame,
+    catalogue: Catalogue,
+    embeddings: np.ndarray,
+    exemplars: Exemplars | None,
+) -> pd.DataFrame:
+    """The tidy theme table with every theme without a fitted ``bias`` scored label-free.
+
+    Such a theme (one a user wrote) is scored by
+    :func:`~digest_utils.themes.untuned.untuned_scores`, taught by its labelled ``exemplars``;
+    its ``requires`` gate and ``excludes`` (weighted as in ``[scoring]``) still apply.
+    """
+    out = themes.copy()
+    for theme in catalogue.themes:
+        if theme.fitted:
+            continue
+        sel = (out["theme"] == theme.id).to_numpy()
+        part = features[(features["theme"] == theme.id).to_numpy()]
+        lab = exemplars.labels.get(theme.id) if exemplars is not None else None
+        ids, ys, embs = [], [], None
+        if exemplars is not None and lab is not None:
+            judged = ~np.isnan(lab)
+            ids, ys = list(np.asarray(exemplars.paper_ids)[judged]), list(lab[judged])
+            embs = exemplars.embeddings[judged]
+        result = untuned_scores(
+            papers,
+            theme,
+            embeddings=embeddings,
+            similarity=part["similarity"].to_numpy(dtype=float),
+            labelled_ids=ids,
+            labelled_y=ys,
+            labelled_embeddings=embs,
+            penalty=catalogue.weights["exclude_hit"] * part["exclude_hit"].to_numpy(dtype=float),
+        )
+        score = np.where(part["gate"].to_numpy(dtype=bool), result["score"].to_numpy(), 0.0)
+        out.loc[sel, "score"] = score.round(6)
+        out.loc[sel, "flag"] = pd.array((score.round(6) >= THRESHOLD).astype("int8"), dtype="Int8")
+        out.loc[sel, "evidence"] = result["evidence"].to_numpy()
+    return out
 
 
 def themes_wide(themes: pd.DataFrame, catalogue: Catalogue) -> pd.DataFrame:
@@ -131,7 +176,8 @@ def assign_themes(
         embeddings = embed_papers(papers, model=model)
     examples = catalogue_exemplars(cat, papers, embeddings, labels=labels, model=model)
     features = theme_features(papers, cat, embeddings=embeddings, model=model, exemplars=examples)
-    wide = themes_wide(score_themes(features, cat), cat)
+    tidy = with_untuned(score_themes(features, cat), features, papers, cat, embeddings, examples)
+    wide = themes_wide(tidy, cat)
     titles = papers[["paper_id", "title"]].astype({"paper_id": "string"})
     return titles.merge(wide, on="paper_id", how="left", validate="one_to_one")
 

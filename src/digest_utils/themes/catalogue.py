@@ -50,6 +50,9 @@ class Theme:
     concepts: tuple[tuple[tuple[str, ...], ...], ...] = ()
     excludes: tuple[str, ...] = ()
     bias: float = 0.0
+    #: True when the block carries a fitted ``bias``: scored by the fitted ``[scoring]``
+    #: weights; otherwise by the label-free score of :mod:`digest_utils.themes.untuned`.
+    fitted: bool = False
     _patterns: tuple[re.Pattern, ...] = field(default=(), repr=False, compare=False)
     _gates: tuple[re.Pattern, ...] = field(default=(), repr=False, compare=False)
     _concepts: tuple[tuple[re.Pattern, ...], ...] = field(default=(), repr=False, compare=False)
@@ -223,6 +226,7 @@ def _theme(raw: dict[str, Any], *, path: Path, index: int) -> Theme:
         concepts=concepts,
         excludes=excludes,
         bias=float(raw.get("bias", 0.0)),
+        fitted="bias" in raw,
         _patterns=patterns,
         _gates=gates,
         _concepts=concept_patterns,
