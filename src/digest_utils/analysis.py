@@ -45,6 +45,7 @@ from digest_utils.themes import (
     theme_features,
     themes_wide,
 )
+from digest_utils.themes.assign import with_untuned
 from digest_utils.topics import TopicResult, fit_topics
 
 __all__ = ["Analysis", "analyse", "topic_theme_map"]
@@ -236,7 +237,9 @@ def analyse(
         embeddings=embeddings,
         catalogue=cat,
         features=features,
-        themes=score_themes(features, cat),
+        themes=with_untuned(
+            score_themes(features, cat), features, papers, cat, embeddings, examples
+        ),
         model=model,
         seed=seed,
         cache_dir=folder,

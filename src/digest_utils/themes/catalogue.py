@@ -150,7 +150,8 @@ def load_catalogue(path: str | Path | None = None) -> Catalogue:
         ``[examples]`` ``labels`` and ``digests`` paths, resolved against the file's folder.
 
     Raises:
-        CatalogueError: The file is missing, is not valid TOML, ``[scoring]`` lacks a weight, or
+        CatalogueError: The file is missing, is not valid TOML, ``[scoring]`` lacks a weight
+            (a file without ``[scoring]`` uses the shipped catalogue's), or
             a theme lacks a field, repeats an id, or has a term that is not a valid pattern, or
             ``[examples]`` is not lists of paths; the message names the file and the theme.
     """
@@ -162,6 +163,10 @@ def load_catalogue(path: str | Path | None = None) -> Catalogue:
     except tomllib.TOMLDecodeError as exc:
         raise CatalogueError(f"not valid TOML ({exc})", path=path) from None
     scoring = data.get("scoring", {})
+    shipped = config.REPO_ROOT / "themes.toml"
+    if "scoring" not in data and path.resolve() != shipped.resolve() and shipped.exists():
+        # a file of the user's own themes only: the shipped weights (its themes have no bias)
+        scoring = tomllib.loads(shipped.read_text(encoding="utf-8")).get("scoring", {})
     missing = [k for k in ["intercept", "threshold", *FEATURES] if k not in scoring]
     if missing:
         raise CatalogueError(f"[scoring] lacks {', '.join(missing)}", path=path)
