@@ -353,7 +353,7 @@ def main() -> None:
     if "--quick" not in sys.argv:
         ceiling(data)
         loto(data)
-        for how in ("uncertain", "random"):
+        for how in ("uncertain", "random", "top"):
             loop(data, how, seeds=10)
 
 

@@ -34,6 +34,7 @@ __all__ = [
     "per_digest",
     "shared",
     "span",
+    "term_check",
     "theme_sizes",
     "topic_quality",
     "topic_sizes",
@@ -139,6 +140,31 @@ def theme_sizes(flags: pd.DataFrame, names: Mapping[str, str]) -> str:
         f"{any_theme} of {n} papers ({_pct(any_theme, n)}) have a theme; the largest is "
         f"{names[top]} with {int(sizes[top])} ({_pct(sizes[top], n)}), the smallest "
         f"{names[low]} with {int(sizes[low])} ({_pct(sizes[low], n)})"
+    )
+
+
+def term_check(table: pd.DataFrame, names: Mapping[str, str]) -> str:
+    """The term that alone decides the most flagged papers, and the broadest term.
+
+    ``table`` is :func:`digest_utils.themes.terms.term_check`'s (``attrs["flagged"]`` holds
+    each theme's flagged count).
+    """
+    require_columns(table, ["theme", "term", "papers", "share", "alone"], where="term_check")
+    if table.empty or not table["papers"].any():
+        return "no term of the catalogue occurs in these papers"
+    flagged = table.attrs.get("flagged", {})
+    lone = table.sort_values(["alone", "papers"], ascending=False, kind="stable").iloc[0]
+    broad = table.sort_values(["papers", "alone"], ascending=False, kind="stable").iloc[0]
+    first = (
+        f"'{lone['term']}' alone decides {int(lone['alone'])} of the "
+        f"{flagged.get(lone['theme'], 0)} {names[lone['theme']]} papers"
+        if lone["alone"]
+        else "no flagged paper rests on a single term"
+    )
+    return (
+        f"{first}; the broadest term is '{broad['term']}' ({names[broad['theme']]}), named by "
+        f"{int(broad['papers'])} papers ({broad['share']:.0%}), of which "
+        f"{int(broad['alone'])} flagged on it alone"
     )
 
 
