@@ -51,10 +51,9 @@ CHILD = r"""
 import json, resource, sys, time
 t0 = time.perf_counter()
 from digest_utils import charts
-from digest_utils.analysis import Analysis
+from digest_utils.analysis import analyse
 from digest_utils.embed import embed_papers
 from digest_utils.parse import dedupe, load_digests
-from digest_utils.themes import catalogue_exemplars, load_catalogue, score_themes, theme_features
 from digest_utils.topics import topic_vectors
 
 times, rss = {}, {}
@@ -68,15 +67,12 @@ papers = dedupe(load_digests(sys.argv[1])).reset_index(drop=True)
 t = mark("parse", t)
 emb = embed_papers(papers, progress=False)
 t = mark("embed", t)
-cat = load_catalogue()
-examples = catalogue_exemplars(cat, papers, emb)
-features = theme_features(papers, cat, embeddings=emb, exemplars=examples)
-a = Analysis(papers, emb, cat, features, score_themes(features, cat), progress=False)
+a = analyse(papers, embeddings=emb, progress=False)  # the theme stage; topics on first use
 flags = a.flags
 t = mark("themes", t)
 result = a.topics
 t = mark("topics", t)
-names = cat.names
+names = a.catalogue.names
 figures = [
     charts.theme_sizes(a.themed, names), charts.theme_upset(a.themed, names),
     charts.theme_cooccurrence(a.themed, names), charts.themes_per_digest(a.themed, names),

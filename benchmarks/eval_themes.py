@@ -22,15 +22,16 @@ Run:  .venv/bin/python benchmarks/eval_themes.py [--devset DIR]
 from __future__ import annotations
 
 import argparse
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from digest_utils.analysis import Analysis, analyse
 from digest_utils.config import REPO_ROOT, SEEDS_DIR
-from digest_utils.embed import embed_papers
 from digest_utils.errors import shorten
-from digest_utils.parse import dedupe, load_digest, load_digests
+from digest_utils.parse import dedupe, load_digest
 from digest_utils.themes import Catalogue, Exemplars, load_catalogue, read_labels, scoring
 from digest_utils.themes.assign import evidence
 from digest_utils.themes.evaluate import (
@@ -38,11 +39,8 @@ from digest_utils.themes.evaluate import (
     design_matrix,
     fit_and_score,
     learning_curve,
-    load_labels,
-    long_labels,
 )
 from digest_utils.themes.exemplars import with_exemplars
-from digest_utils.themes.features import theme_features
 
 SEED_LABELS = REPO_ROOT / "tests" / "data" / "theme_labels.csv"
 DEVSET = REPO_ROOT.parent / "shared" / "theme_devset"
@@ -50,40 +48,36 @@ TARGETS = {"a": (0.90, 0.0), "b": (0.92, 0.85)}  # macro-F1, every theme
 
 
 class LabelledSet:
-    """One labelled corpus: papers, embeddings, wide labels, and features taught by examples."""
+    """One labelled corpus, analysed with its own labels as the only examples."""
 
-    def __init__(self, papers: pd.DataFrame, labels: pd.DataFrame, cat: Catalogue) -> None:
-        self.papers = papers.reset_index(drop=True)
+    def __init__(self, source: Path | pd.DataFrame, labels: Path, cat: Catalogue) -> None:
+        bare = replace(cat, example_labels=(), example_digests=())  # examples: these labels
+        self.analysis: Analysis = analyse(source, catalogue=bare, labels=[labels], progress=False)
+        self.papers = self.analysis.papers
         self.ids = [str(p) for p in self.papers["paper_id"]]
-        self.labels = labels
-        self.cat = cat
-        self.embeddings = embed_papers(self.papers, progress=False)
-        self.features = theme_features(
-            self.papers, cat, embeddings=self.embeddings, exemplars=self.exemplars()
-        )
+        self.embeddings = self.analysis.embeddings
+        self.features = self.analysis.features
+        self.labels = read_labels(labels, cat.ids)
 
     def exemplars(self) -> Exemplars:
         """This set's labelled papers as examples."""
-        taught = long_labels(self.labels, self.cat.ids)
-        return Exemplars.from_labels(taught, self.ids, self.embeddings)
+        return Exemplars.from_labels(self.labels, self.ids, self.embeddings)
 
     def design(self, taught_by: LabelledSet | None = None) -> pd.DataFrame:
         """Labelled feature rows; the exemplar feature from ``taught_by``'s labels if given."""
         feats = self.features
         if taught_by is not None:
             feats = with_exemplars(feats, self.embeddings, self.ids, taught_by.exemplars())
-        return design_matrix(feats, self.labels, self.cat.ids)
+        return design_matrix(feats, self.labels)
 
 
 def load_devset(folder: Path, cat: Catalogue) -> LabelledSet:
     """The devset digest and its labels (titles -> paper_id; blank labels are unjudged)."""
-    papers = dedupe(load_digest(folder / "devset.txt"))
-    long = read_labels(folder / "labels.csv", cat.ids)
-    wide = long.pivot(index="paper_id", columns="theme", values="y").reset_index()
-    missing = set(wide["paper_id"]) - set(papers["paper_id"])
+    devset = LabelledSet(dedupe(load_digest(folder / "devset.txt")), folder / "labels.csv", cat)
+    missing = set(devset.labels["paper_id"]) - set(devset.papers["paper_id"])
     if missing:
         print(f"note: {len(missing)} labelled devset titles are not in devset.txt; left out")
-    return LabelledSet(papers, wide.reindex(columns=["paper_id", *cat.ids]), cat)
+    return devset
 
 
 def show(name: str, scores: pd.DataFrame, target: str = "") -> None:
@@ -137,8 +131,7 @@ def main() -> None:
     ap.add_argument("--draws", type=int, default=5, help="learning-curve draws per k")
     args = ap.parse_args()
     cat = load_catalogue()
-    seed_papers = dedupe(load_digests(SEEDS_DIR))
-    seeds = LabelledSet(seed_papers, load_labels(SEED_LABELS, cat.ids), cat)
+    seeds = LabelledSet(SEEDS_DIR, SEED_LABELS, cat)
     cv = cross_validate(
         seeds.features, seeds.labels, cat, embeddings=seeds.embeddings, paper_ids=seeds.ids
     )
@@ -165,7 +158,7 @@ def main() -> None:
     )
     show_curve(curve)
     show_errors(b.predictions, devset)
-    show_weights(fitted, cat, len(seeds.labels))
+    show_weights(fitted, cat, seeds.labels["paper_id"].nunique())
 
 
 if __name__ == "__main__":

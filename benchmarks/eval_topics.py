@@ -25,10 +25,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from digest_utils import dedupe, load_digests, paper_id
+from digest_utils import dedupe, load_digests
 from digest_utils.config import REPO_ROOT, SEEDS_DIR
 from digest_utils.embed import embed_papers
-from digest_utils.themes.evaluate import load_labels
+from digest_utils.themes.labels import read_labels, wide_labels
 from digest_utils.topics import default_baseline, fit_topics, previous_baseline
 from digest_utils.topics.evaluate import (
     theme_concentration,
@@ -76,12 +76,9 @@ def _rounded(d: dict) -> dict:
 
 def _labels() -> pd.DataFrame:
     """Labels of the seeds and, where present, of the devset (paper_id from its titles)."""
-    seeds = load_labels(REPO_ROOT / "tests" / "data" / "theme_labels.csv", THEMES)
-    parts = [seeds[["paper_id", *THEMES]]]
-    if (DEVSET / "labels.csv").exists():
-        dev = pd.read_csv(DEVSET / "labels.csv")
-        dev["paper_id"] = dev["title"].map(paper_id)
-        parts.append(dev[["paper_id", *THEMES]])  # blank (disputed) labels stay NaN: not counted
+    files = [REPO_ROOT / "tests" / "data" / "theme_labels.csv", DEVSET / "labels.csv"]
+    # blank (disputed) labels stay NaN: not counted; a paper in both keeps its seed labels
+    parts = [wide_labels(read_labels(f, THEMES), THEMES) for f in files if f.exists()]
     return pd.concat(parts, ignore_index=True).drop_duplicates("paper_id")
 
 

@@ -26,11 +26,11 @@ from pathlib import Path
 
 import pandas as pd
 
+from digest_utils.analysis import assign_themes
 from digest_utils.config import REPO_ROOT, themes_path
 from digest_utils.embed import embed_papers
 from digest_utils.parse import dedupe, load_digests, paper_id
-from digest_utils.themes import assign_themes
-from digest_utils.themes.evaluate import prf
+from digest_utils.themes.metrics import prf
 from digest_utils.themes.review import review_candidates
 from digest_utils.themes.untuned import THRESHOLD
 

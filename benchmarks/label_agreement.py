@@ -14,8 +14,8 @@ import pandas as pd
 from sklearn.metrics import cohen_kappa_score, f1_score
 
 from digest_utils.config import REPO_ROOT
-from digest_utils.themes import load_catalogue
-from digest_utils.themes.evaluate import load_labels
+from digest_utils.themes import load_catalogue, read_labels
+from digest_utils.themes.labels import wide_labels
 
 DATA = REPO_ROOT / "tests" / "data"
 
@@ -41,8 +41,8 @@ def agreement(first: pd.DataFrame, second: pd.DataFrame, theme_ids: list[str]) -
 
 def main() -> None:
     ids = load_catalogue().ids
-    first = load_labels(DATA / "theme_labels.csv", ids)
-    second = load_labels(DATA / "theme_labels_second.csv", ids)
+    first = wide_labels(read_labels(DATA / "theme_labels.csv", ids), ids).dropna()
+    second = wide_labels(read_labels(DATA / "theme_labels_second.csv", ids), ids).dropna()
     table = agreement(first, second, ids)
     print(f"{len(first.merge(second, on='paper_id'))} papers labelled twice")
     print(table.to_string(index=False))

@@ -53,6 +53,18 @@ def test_flags_is_the_wide_view_of_themes_and_matches_assign_themes(seeds_analys
     pd.testing.assert_frame_equal(a.flags, expected)
 
 
+def test_given_embeddings_are_used_and_must_have_a_row_per_paper(seeds_analysis):
+    """analyse(embeddings=) scores with the embeddings given; a wrong row count fails."""
+    a = seeds_analysis
+    again = analyse(a.papers, embeddings=a.embeddings, progress=False)
+    pd.testing.assert_frame_equal(again.themes, a.themes)
+    other = analyse(a.papers, embeddings=-a.embeddings, progress=False)
+    assert np.array_equal(other.embeddings, -a.embeddings)
+    assert not other.themes["score"].equals(a.themes["score"])  # similarity read from them
+    with pytest.raises(ValueError, match=f"expected {len(a.papers)} rows of embeddings"):
+        analyse(a.papers, embeddings=a.embeddings[:3], progress=False)
+
+
 def test_reordered_papers_get_the_same_themes(fake_model):
     """Shuffling the input rows changes no paper's themes, score or primary theme."""
     papers = dedupe(load_digests(SEEDS))

@@ -10,10 +10,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from digest_utils import DigestError
+from digest_utils import DigestError, assign_themes
 from digest_utils.themes import (
     FEATURES,
-    assign_themes,
     load_catalogue,
     term_pattern,
     theme_features,

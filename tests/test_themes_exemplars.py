@@ -1,4 +1,4 @@
-"""Tests for digest_utils.themes.exemplars: labels files, the exemplar feature, teaching."""
+"""Tests for digest_utils.themes.exemplars: the exemplar feature, and teaching by labels."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from digest_utils import CatalogueError, LabelsError, paper_id
-from digest_utils.themes import Exemplars, assign_themes, load_catalogue, read_labels, scoring
+from digest_utils import CatalogueError, assign_themes, paper_id
+from digest_utils.themes import Exemplars, load_catalogue, read_labels, scoring
 from digest_utils.themes.evaluate import fit_and_score, learning_curve
 from digest_utils.themes.exemplars import exemplar_scores, with_exemplars
 
@@ -21,52 +21,6 @@ IDS = ["peft", "clip", "quantization", "medical_vlm"]
 def _bare_catalogue():
     """The shipped catalogue without its [examples] (so tests choose the examples)."""
     return replace(load_catalogue(ROOT / "themes.toml"), example_labels=(), example_digests=())
-
-
-def test_read_labels_long_by_title_and_wide_with_blanks(tmp_path):
-    """Long rows by title get the title's paper_id; blank wide cells are not judged."""
-    long = tmp_path / "mine.csv"
-    long.write_text('title,theme,label\n"CLIP: A Study",clip,1\nSome Paper,peft,0\n')
-    got = read_labels(long, IDS)
-    assert got["paper_id"].tolist() == [paper_id("clip - a study"), paper_id("Some Paper")]
-    assert got["theme"].tolist() == ["clip", "peft"]
-    assert got["y"].tolist() == [1, 0]
-    wide = tmp_path / "wide.csv"
-    wide.write_text("paper_id,peft,clip,note\na,1,,x\nb,0,1,y\n")
-    got = read_labels(wide, IDS)
-    assert sorted(zip(got["paper_id"], got["theme"], got["y"], strict=True)) == [
-        ("a", "peft", 1),
-        ("b", "clip", 1),
-        ("b", "peft", 0),
-    ]
-
-
-@pytest.mark.parametrize(
-    ("text", "message", "lineno", "column"),
-    [
-        ("paper_id,theme,label\na,clip,1\nb,clip,yes\n", "expected 0, 1 or blank", 3, "label"),
-        ("paper_id,theme,label\na,clipp,1\n", "expected a theme id", 2, "theme"),
-        ("paper_id,peft,clip\na,1,0\nb,0,2\n", "(got '2')", 3, "clip"),
-    ],
-)
-def test_bad_labels_name_the_file_line_and_column(tmp_path, text, message, lineno, column):
-    """A bad label value or an unknown theme raises LabelsError naming file, line, column."""
-    path = tmp_path / "labels.csv"
-    path.write_text(text)
-    with pytest.raises(LabelsError, match=message) as err:
-        read_labels(path, IDS)
-    assert (err.value.lineno, err.value.column) == (lineno, column)
-    assert f"labels.csv:{lineno}:" in str(err.value)
-
-
-def test_labels_without_an_id_column_or_file_are_rejected(tmp_path):
-    """No paper_id/title column, or no file, raises LabelsError naming the file."""
-    path = tmp_path / "labels.csv"
-    path.write_text("name,clip\nx,1\n")
-    with pytest.raises(LabelsError, match="'paper_id' or 'title'"):
-        read_labels(path, IDS)
-    with pytest.raises(LabelsError, match="not found"):
-        read_labels(tmp_path / "missing.csv", IDS)
 
 
 def test_exemplar_scores_compare_nearest_positives_and_negatives_never_self():
@@ -193,7 +147,7 @@ def test_learning_curve_caps_k_and_scores_the_rest(fake_model):
     from digest_utils.themes import theme_features
 
     feats = theme_features(papers, cat, embeddings=emb)
-    labels = pd.DataFrame({"paper_id": papers["paper_id"], "clip": [1, 1, 1, 0, 0]})
+    labels = pd.DataFrame({"paper_id": papers["paper_id"], "theme": "clip", "y": [1, 1, 1, 0, 0]})
     curve = learning_curve(
         feats, labels, cat.scoring, embeddings=emb, paper_ids=papers["paper_id"], ks=(0, 5), keep=1
     )

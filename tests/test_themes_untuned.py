@@ -9,8 +9,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from digest_utils.analysis import assign_themes
 from digest_utils.cli import main
-from digest_utils.themes import assign_themes, load_catalogue, read_labels
+from digest_utils.themes import load_catalogue, read_labels
 from digest_utils.themes.review import review_candidates, write_review
 from digest_utils.themes.terms import PLACE_WEIGHT, TermEvidence, broad_flags, term_check
 from digest_utils.themes.untuned import robust_z, untuned_scores

@@ -17,7 +17,7 @@ Importing the package loads neither torch nor BERTopic: they are imported only w
 is computed.
 """
 
-from digest_utils.analysis import Analysis, analyse
+from digest_utils.analysis import Analysis, analyse, assign_themes
 from digest_utils.embed import embed_papers
 from digest_utils.errors import (
     CatalogueError,
@@ -35,7 +35,7 @@ from digest_utils.errors import (
 )
 from digest_utils.parse import dedupe, digest_summary, load_digest, load_digests, paper_id
 from digest_utils.report import build_report
-from digest_utils.themes import assign_themes, load_catalogue
+from digest_utils.themes import load_catalogue
 from digest_utils.topics import fit_topics
 
 __all__ = [

@@ -37,19 +37,18 @@ from digest_utils.errors import DigestError
 from digest_utils.parse import dedupe, load_digests
 from digest_utils.themes import (
     Catalogue,
-    catalogue_exemplars,
+    ThemeRun,
     load_catalogue,
     primary_theme,
-    score_themes,
+    run_themes,
     theme_examples,
-    theme_features,
     themes_wide,
 )
-from digest_utils.themes.assign import with_untuned
+from digest_utils.themes.labels import example_labels
 from digest_utils.themes.terms import term_check
 from digest_utils.topics import TopicResult, fit_topics
 
-__all__ = ["Analysis", "analyse", "topic_theme_map"]
+__all__ = ["Analysis", "analyse", "assign_themes", "topic_theme_map"]
 
 #: Columns of ``papers`` carried into :attr:`Analysis.themed`.
 PAPER_COLUMNS = ["paper_id", "title", "digest", "digests", "n_digests", "published", "url"]
@@ -65,7 +64,7 @@ class Analysis:
         embeddings: float32 ``(len(papers), dim)``, rows aligned with ``papers``.
         catalogue: The theme catalogue used.
         features: Theme evidence, one row per (paper_id, theme)
-            (:func:`digest_utils.themes.theme_features`).
+            (:func:`digest_utils.themes.assign.theme_features`).
         themes: Tidy themes, one row per (paper_id, theme): ``flag``, ``score``, ``evidence``
             (:func:`digest_utils.themes.score_themes`).
         model: The embedding model (``None``: the packaged default).
@@ -189,6 +188,7 @@ def analyse(
     labels: Iterable[str | Path] = (),
     device: str | None = None,
     refit: bool = False,
+    embeddings: np.ndarray | None = None,
 ) -> Analysis:
     """Load, embed and assign themes to a batch of digests; topics follow on first use.
 
@@ -213,6 +213,8 @@ def analyse(
             ``"cpu"`` or ``"cuda"`` (default ``config.default_device()``).
         refit: Fit the topics afresh. Without it, papers added since the last fit of a corpus
             they extend are placed into that fit, until they pass ``config.REFIT_SHARE`` of it.
+        embeddings: The papers' embeddings if already computed, rows aligned with the papers
+            frame passed as ``digests_or_papers`` (default: computed, cached).
 
     Returns:
         The :class:`Analysis`.
@@ -223,6 +225,7 @@ def analyse(
         CatalogueError: The catalogue is missing or invalid.
         LabelsError: A labels file is missing or invalid.
         DigestError: No papers are left to analyse.
+        ValueError: ``embeddings`` has not one row per paper.
 
     Example:
         >>> a = analyse("seeds")  # doctest: +SKIP
@@ -231,29 +234,115 @@ def analyse(
     papers = _papers(digests_or_papers, on_error=on_error)
     cat = catalogue if isinstance(catalogue, Catalogue) else load_catalogue(catalogue)
     folder = Path(cache_dir) if cache_dir is not None else None
-    embeddings = embed_papers(
-        papers, model=model, cache_dir=folder, progress=progress, device=device
-    )
-    examples = catalogue_exemplars(
-        cat, papers, embeddings, labels=list(labels), model=model, cache_dir=folder
-    )
-    features = theme_features(
-        papers, cat, embeddings=embeddings, model=model, cache_dir=folder, exemplars=examples
-    )
+    if embeddings is None:
+        embeddings = embed_papers(
+            papers, model=model, cache_dir=folder, progress=progress, device=device
+        )
+    elif len(embeddings) != len(papers):
+        raise ValueError(f"expected {len(papers)} rows of embeddings (got {len(embeddings)})")
+    run = _theme_stage(papers, cat, embeddings, labels=labels, model=model, cache_dir=folder)
     return Analysis(
         papers=papers,
         embeddings=embeddings,
         catalogue=cat,
-        features=features,
-        themes=with_untuned(
-            score_themes(features, cat), features, papers, cat, embeddings, examples
-        ),
+        features=run.features,
+        themes=run.themes,
         model=model,
         seed=seed,
         cache_dir=folder,
         progress=progress,
         refit=refit,
     )
+
+
+def assign_themes(
+    papers: pd.DataFrame,
+    catalogue: Catalogue | str | Path | None = None,
+    *,
+    embeddings: np.ndarray | None = None,
+    model: str | None = None,
+    labels: Iterable[str | Path] = (),
+) -> pd.DataFrame:
+    """Assign 0..n themes to each paper, with a score and the evidence behind it.
+
+    The theme stage of :func:`analyse` alone, for a papers frame of any origin.
+
+    Args:
+        papers: One row per paper with ``paper_id``, ``title``, ``abstract`` (e.g. ``dedupe``).
+        catalogue: A :class:`~digest_utils.themes.Catalogue`, a path to a ``themes.toml``, or
+            ``None`` for the default catalogue.
+        embeddings: Paper embeddings aligned with ``papers`` (default: computed, cached).
+        model: Embedding model (default: the packaged all-MiniLM-L6-v2).
+        labels: Labels files (see :func:`~digest_utils.themes.labels.read_labels`) whose
+            papers are examples, after the catalogue's ``[examples]`` labels.
+
+    Returns:
+        One row per paper, in input order: ``paper_id``, ``title``, then the columns of
+        :func:`~digest_utils.themes.themes_wide` (:attr:`Analysis.flags`).
+
+    Example:
+        >>> flags = assign_themes(dedupe(load_digests("seeds")))  # doctest: +SKIP
+        >>> flags[["title", "peft", "score_peft", "evidence_peft"]].head()  # doctest: +SKIP
+    """
+    require_columns(papers, ["paper_id", "title", "abstract"], where="assign_themes: papers")
+    cat = catalogue if isinstance(catalogue, Catalogue) else load_catalogue(catalogue)
+    if embeddings is None:
+        embeddings = embed_papers(papers, model=model)
+    run = _theme_stage(papers, cat, embeddings, labels=labels, model=model, cache_dir=None)
+    return Analysis(papers, embeddings, cat, run.features, run.themes, model=model).flags
+
+
+def _theme_stage(
+    papers: pd.DataFrame,
+    catalogue: Catalogue,
+    embeddings: np.ndarray,
+    *,
+    labels: Iterable[str | Path],
+    model: str | None,
+    cache_dir: Path | None,
+) -> ThemeRun:
+    """The theme pipeline fed with what it does not read itself: labels and example papers."""
+    taught = example_labels(catalogue, list(labels))
+    more_ids, more_emb = _example_papers(
+        catalogue, taught, papers, model=model, cache_dir=cache_dir
+    )
+    return run_themes(
+        papers,
+        catalogue,
+        embeddings=embeddings,
+        labels=taught,
+        example_ids=more_ids,
+        example_embeddings=more_emb,
+        model=model,
+        cache_dir=cache_dir,
+    )
+
+
+def _example_papers(
+    catalogue: Catalogue,
+    labels: pd.DataFrame | None,
+    papers: pd.DataFrame,
+    *,
+    model: str | None,
+    cache_dir: Path | None,
+) -> tuple[list[str], np.ndarray | None]:
+    """The labelled papers of the catalogue's ``[examples]`` digests that ``papers`` lacks.
+
+    Only papers with a label are embedded (cached); a labelled paper among ``papers`` needs
+    no digest.
+
+    Returns:
+        Their ids and embeddings (``[]`` and ``None`` when there are none).
+    """
+    if labels is None or not catalogue.example_digests:
+        return [], None
+    more = dedupe(load_digests(list(catalogue.example_digests)))
+    ids = [str(p) for p in papers["paper_id"]]
+    more = more[~more["paper_id"].isin(ids) & more["paper_id"].isin(labels["paper_id"])]
+    if not len(more):
+        return [], None
+    extra = embed_papers(more, model=model, cache_dir=cache_dir, progress=False)
+    return [str(p) for p in more["paper_id"]], extra
 
 
 def _papers(source: object, *, on_error: Literal["raise", "warn"]) -> pd.DataFrame:

@@ -157,76 +157,26 @@ def _cmd_topics(args: argparse.Namespace) -> int:
 
 
 def _cmd_evaluate(args: argparse.Namespace) -> int:
-    from digest_utils.themes import scoring
-    from digest_utils.themes.evaluate import (
-        cross_validate,
-        design_matrix,
-        load_labels,
-        repeated_f1,
-    )
+    from digest_utils.themes.labels import read_labels
+    from digest_utils.themes.scorecard import scorecard
 
     a = _analyse(args)
-    labels = load_labels(args.labels, a.catalogue.ids)
-    # the exemplar feature is recomputed per fold from the training folds' labels
-    ids = list(a.papers["paper_id"])
-    result = cross_validate(
+    labels = read_labels(args.labels, a.catalogue.ids)
+    fit_source = f"{', '.join(args.paths)} labelled by {args.labels}" if args.fit else None
+    text = scorecard(
         a.features,
         labels,
         a.catalogue,
+        papers=a.papers,
+        embeddings=a.embeddings,
         folds=args.folds,
         seed=args.seed,
-        embeddings=a.embeddings,
-        paper_ids=ids,
+        repeats=args.repeats,
+        by_digest=args.by_digest,
+        fit_source=fit_source,
     )
-    table = result.scores.pivot_table(
-        index="theme", columns="method", values="f1", sort=False
-    ).reindex(a.catalogue.ids)
-    print(result.scores.to_string(index=False))
-    print()
-    print("F1 by theme and method:")
-    print(table.to_string())
-    print("macro-F1:", table.mean().round(3).to_dict())
-    if args.repeats > 1:
-        runs = repeated_f1(
-            a.features,
-            labels,
-            a.catalogue,
-            repeats=args.repeats,
-            folds=args.folds,
-            seed=args.seed,
-            embeddings=a.embeddings,
-            paper_ids=ids,
-        )
-        print(f"\nCross-validated F1 over {args.repeats} fold splits (seeds {args.seed}..):")
-        print(runs.agg(["mean", "min", "max"]).round(3).to_string())
-    if args.by_digest:
-        _print_by_digest(a, labels)
-    if args.fit:
-        fitted = scoring.fit(design_matrix(a.features, labels, a.catalogue.ids))
-        data = f"{', '.join(args.paths)} labelled by {args.labels} ({labels['paper_id'].nunique()})"
-        toml = scoring.scoring_toml(fitted, fitted_on=data)
-        print("\n# fitted on all labels; paste into themes.toml\n" + toml)
+    print(text)
     return 0
-
-
-def _print_by_digest(a: Analysis, labels: pd.DataFrame) -> None:
-    """Leave-one-digest-out scores: how theme assignment does on a digest it has not seen."""
-    from digest_utils.themes.evaluate import cross_validate
-
-    groups = dict(zip(a.papers["paper_id"], a.papers["digest"], strict=True))
-    by_digest = cross_validate(
-        a.features,
-        labels,
-        a.catalogue,
-        groups=groups,
-        embeddings=a.embeddings,
-        paper_ids=list(a.papers["paper_id"]),
-    )
-    own = by_digest.of_method()
-    print(f"\nLeave one digest out ({a.papers['digest'].nunique()} digests; each paper in the")
-    print("digest it first appears in, scored by weights fitted on the other digests):")
-    print(own[["theme", "support", "precision", "recall", "f1"]].to_string(index=False))
-    print("macro-F1:", round(by_digest.macro_f1(), 3))
 
 
 def _cmd_report(args: argparse.Namespace) -> int:

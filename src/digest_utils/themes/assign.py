@@ -1,34 +1,179 @@
-"""Assign themes: scores and flags per (paper, theme), and the views built on them.
+"""The theme pipeline: evidence, examples and scores per (paper, theme), and their views.
 
-:func:`score_themes` is the tidy result, one row per (paper, theme); :func:`themes_wide` turns
-it into the wide view a table or a chart shows (a 0/1 column per theme), and
-:func:`assign_themes` does both for a papers frame.
+:func:`run_themes` is the one place the stage is assembled; :func:`digest_utils.analysis.analyse`
+(and through it the CLI, the notebooks and the benchmarks) calls it. Step by step:
+
+1. :func:`theme_features`: the evidence of :mod:`~digest_utils.themes.features` with the
+   ``exemplar`` feature of :mod:`~digest_utils.themes.exemplars`, the whole frame cached on disk
+   by everything it depends on;
+2. :func:`score_themes`: the tidy result, one row per (paper, theme), scored by
+   :mod:`~digest_utils.themes.scoring`;
+
+and the views: :func:`themes_wide` (a 0/1 column per theme, what a table or chart shows),
+:func:`theme_examples`, :func:`primary_theme`.
+
+This stage reads no digest: the papers, their embeddings, the labels and the labelled papers
+found in other digests (the catalogue's ``[examples]``) come from the caller. It runs the
+embedding model only for the themes' descriptions (cached), and for the papers when a caller
+passes no embeddings.
 """
 
 from __future__ import annotations
 
+import hashlib
+import pickle
 from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from digest_utils._util import require_columns
+import digest_utils.themes.exemplars as exemplar_module
+from digest_utils import config
+from digest_utils._util import atomic_write, require_columns
+from digest_utils.embed import embed_papers, embed_texts, model_id
 from digest_utils.themes import scoring
-from digest_utils.themes.catalogue import Catalogue, load_catalogue
-from digest_utils.themes.exemplars import Exemplars, catalogue_exemplars
-from digest_utils.themes.features import theme_features
+from digest_utils.themes.exemplars import with_exemplars
+from digest_utils.themes.features import code_fingerprint, compute_features
+from digest_utils.themes.types import Catalogue, Exemplars, ThemeRun
 from digest_utils.themes.untuned import THRESHOLD, untuned_scores
 
 __all__ = [
-    "assign_themes",
     "evidence",
     "primary_theme",
+    "run_themes",
     "score_themes",
     "theme_examples",
+    "theme_features",
     "themes_wide",
     "with_untuned",
 ]
+
+
+def run_themes(
+    papers: pd.DataFrame,
+    catalogue: Catalogue,
+    *,
+    embeddings: np.ndarray,
+    labels: pd.DataFrame | None = None,
+    example_ids: Sequence[str] = (),
+    example_embeddings: np.ndarray | None = None,
+    model: str | None = None,
+    cache_dir: str | Path | None = None,
+) -> ThemeRun:
+    """Run the theme stage: examples, evidence features and scores for ``papers``.
+
+    Args:
+        papers: One row per paper with ``paper_id``, ``title``, ``abstract``.
+        catalogue: The theme catalogue.
+        embeddings: The papers' embeddings, rows aligned with ``papers``.
+        labels: Long labels that teach by example
+            (:func:`~digest_utils.themes.labels.example_labels`), or ``None``: every theme
+            then picks its own examples among ``papers``.
+        example_ids: Labelled papers that are not among ``papers`` (e.g. from the catalogue's
+            ``[examples]`` digests) ...
+        example_embeddings: ... and their embeddings, rows aligned with ``example_ids``.
+        model: Embedding model of the theme descriptions (default: the packaged one).
+        cache_dir: Cache folder (default :func:`digest_utils.config.cache_dir`).
+
+    Returns:
+        The :class:`~digest_utils.themes.types.ThemeRun`: ``features`` and the tidy ``themes``.
+    """
+    exemplars = None
+    if labels is not None:
+        ids = [*map(str, papers["paper_id"]), *map(str, example_ids)]
+        emb = np.asarray(embeddings, dtype=np.float32)
+        if example_embeddings is not None and len(example_ids):
+            emb = np.vstack([emb, np.asarray(example_embeddings, dtype=np.float32)])
+        exemplars = Exemplars.from_labels(labels, ids, emb)
+    features = theme_features(
+        papers,
+        catalogue,
+        embeddings=embeddings,
+        model=model,
+        cache_dir=cache_dir,
+        exemplars=exemplars,
+    )
+    themes = score_themes(features, catalogue)
+    themes = with_untuned(themes, features, papers, catalogue, embeddings, exemplars)
+    return ThemeRun(features=features, themes=themes)
+
+
+def theme_features(
+    papers: pd.DataFrame,
+    catalogue: Catalogue,
+    *,
+    embeddings: np.ndarray | None = None,
+    model: str | None = None,
+    cache_dir: str | Path | None = None,
+    exemplars: Exemplars | None = None,
+) -> pd.DataFrame:
+    """The evidence features of every (paper, theme) pair, ``exemplar`` included; cached.
+
+    Args:
+        papers: One row per paper with ``paper_id``, ``title`` and ``abstract``.
+        catalogue: From :func:`digest_utils.themes.load_catalogue`.
+        embeddings: Paper embeddings aligned with ``papers`` (default: computed with
+            :func:`digest_utils.embed.embed_papers`, cached).
+        model: Embedding model for papers and theme descriptions (default: the packaged one).
+        cache_dir: Cache folder (default :func:`digest_utils.config.cache_dir`).
+        exemplars: Labelled example papers for the ``exemplar`` feature; a theme without a
+            positive example (or all themes, with ``None``) uses examples the catalogue picks
+            among ``papers`` (see :func:`~digest_utils.themes.exemplars.with_exemplars`).
+
+    Returns:
+        The frame of :func:`~digest_utils.themes.features.compute_features` with ``exemplar``
+        filled in: papers in input order, themes in catalogue order.
+    """
+    require_columns(papers, ["paper_id", "title", "abstract"], where="theme_features: papers")
+    if embeddings is None:
+        embeddings = embed_papers(papers, model=model, cache_dir=cache_dir)
+    root = Path(cache_dir) if cache_dir else config.cache_dir()
+    path = root / "themes" / f"{_frame_key(papers, catalogue, embeddings, model, exemplars)}.pkl"
+    if path.exists():
+        return pd.read_pickle(path)
+    descriptions = embed_texts(
+        [f"{t.name}. {t.description}" for t in catalogue.themes],
+        model=model,
+        cache_dir=cache_dir,
+        progress=False,
+    )
+    features = compute_features(
+        papers, catalogue, embeddings=embeddings, descriptions=descriptions, cache_dir=cache_dir
+    )
+    features = with_exemplars(features, embeddings, papers["paper_id"], exemplars)
+    atomic_write(path, pickle.dumps(features, protocol=pickle.HIGHEST_PROTOCOL))
+    return features
+
+
+def _frame_key(
+    papers: pd.DataFrame,
+    catalogue: Catalogue,
+    embeddings: np.ndarray,
+    model: str | None,
+    exemplars: Exemplars | None,
+) -> str:
+    """Hash of everything the whole feature frame depends on.
+
+    The papers (ids, titles, abstracts) and their embeddings, every theme's definition, the
+    model (theme descriptions), the labelled examples (ids, embeddings, labels) and the code
+    of the features, the catalogue, the types and the exemplar feature.
+    """
+    h = hashlib.sha256(code_fingerprint().encode())
+    h.update(Path(exemplar_module.__file__).read_bytes())
+    h.update(repr([catalogue.themes, model_id(model)]).encode())
+    for pid, title, abstract in zip(
+        papers["paper_id"], papers["title"], papers["abstract"], strict=True
+    ):
+        h.update(f"{pid}\x00{title}\x00{abstract}\x00".encode())
+    emb = np.ascontiguousarray(embeddings, dtype=np.float32)
+    h.update(str(emb.shape).encode() + emb.tobytes())
+    if exemplars is not None:
+        h.update(repr(list(exemplars.paper_ids)).encode())
+        h.update(np.ascontiguousarray(exemplars.embeddings, dtype=np.float32).tobytes())
+        for theme in sorted(exemplars.labels):
+            h.update(theme.encode() + np.asarray(exemplars.labels[theme], "float64").tobytes())
+    return h.hexdigest()[:24]
 
 
 def evidence(features: pd.DataFrame) -> pd.Series:
@@ -49,7 +194,7 @@ def score_themes(features: pd.DataFrame, catalogue: Catalogue) -> pd.DataFrame:
     """Score evidence features into the tidy theme table.
 
     Args:
-        features: From :func:`digest_utils.themes.features.theme_features`.
+        features: From :func:`theme_features`.
         catalogue: The catalogue the features came from (its ``[scoring]`` weights are used).
 
     Returns:
@@ -142,51 +287,11 @@ def themes_wide(themes: pd.DataFrame, catalogue: Catalogue) -> pd.DataFrame:
     return out
 
 
-def assign_themes(
-    papers: pd.DataFrame,
-    catalogue: Catalogue | str | Path | None = None,
-    *,
-    embeddings: np.ndarray | None = None,
-    model: str | None = None,
-    labels: Sequence[str | Path] = (),
-) -> pd.DataFrame:
-    """Assign 0..n themes to each paper, with a score and the evidence behind it.
-
-    Args:
-        papers: One row per paper with ``paper_id``, ``title``, ``abstract`` (e.g. ``dedupe``).
-        catalogue: A :class:`Catalogue`, a path to a ``themes.toml``, or ``None`` for the
-            default catalogue.
-        embeddings: Paper embeddings aligned with ``papers`` (default: computed, cached).
-        model: Embedding model (default: the packaged all-MiniLM-L6-v2).
-        labels: Labels files (see :func:`~digest_utils.themes.exemplars.read_labels`) whose
-            papers are examples, after the catalogue's ``[examples]`` labels.
-
-    Returns:
-        One row per paper, in input order: ``paper_id``, ``title``, then the columns of
-        :func:`themes_wide`.
-
-    Example:
-        >>> flags = assign_themes(dedupe(load_digests("seeds")))  # doctest: +SKIP
-        >>> flags[["title", "peft", "score_peft", "evidence_peft"]].head()  # doctest: +SKIP
-    """
-    cat = catalogue if isinstance(catalogue, Catalogue) else load_catalogue(catalogue)
-    if embeddings is None:
-        from digest_utils.embed import embed_papers
-
-        embeddings = embed_papers(papers, model=model)
-    examples = catalogue_exemplars(cat, papers, embeddings, labels=labels, model=model)
-    features = theme_features(papers, cat, embeddings=embeddings, model=model, exemplars=examples)
-    tidy = with_untuned(score_themes(features, cat), features, papers, cat, embeddings, examples)
-    wide = themes_wide(tidy, cat)
-    titles = papers[["paper_id", "title"]].astype({"paper_id": "string"})
-    return titles.merge(wide, on="paper_id", how="left", validate="one_to_one")
-
-
 def theme_examples(flags: pd.DataFrame, catalogue: Catalogue, *, n: int = 3) -> pd.DataFrame:
     """The ``n`` highest-scoring papers of each theme, with the evidence behind them.
 
     Args:
-        flags: The wide view with ``title`` (e.g. :func:`assign_themes`).
+        flags: The wide view with ``title`` (e.g. :attr:`digest_utils.analysis.Analysis.flags`).
         catalogue: The catalogue used.
         n: Papers per theme.
 

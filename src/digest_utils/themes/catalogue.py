@@ -4,22 +4,22 @@ A catalogue holds the themes (id, name, description, ``terms``, and optional ``r
 ``concepts``, ``excludes`` and ``bias``), the ``[scoring]`` weights of
 :mod:`digest_utils.themes.scoring` and the optional ``[examples]`` (labelled papers the
 ``exemplar`` feature compares with, see :mod:`digest_utils.themes.exemplars`). The file's header
-documents the term syntax; a theme added to the file works with no code change.
+documents the term syntax; a theme added to the file works with no code change. The types
+themselves (``Theme``, ``Catalogue``) live in :mod:`digest_utils.themes.types`.
 """
 
 from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from digest_utils import config
 from digest_utils.errors import CatalogueError
-from digest_utils.themes.scoring import FEATURES, Weights
+from digest_utils.themes.types import FEATURES, Catalogue, Theme
 
-__all__ = ["Catalogue", "Theme", "load_catalogue", "term_pattern"]
+__all__ = ["load_catalogue", "term_pattern"]
 
 _ID = re.compile(r"[a-z][a-z0-9_]*")
 
@@ -36,106 +36,6 @@ def term_pattern(term: str) -> str:
         parts.append(piece if any(c.isupper() for c in w[1:]) else f"(?i:{piece})")
     body = r"[\s\-]+".join(parts)
     return rf"(?<!\w){body}(?!\w)"
-
-
-@dataclass(frozen=True)
-class Theme:
-    """One catalogue entry. ``terms``/``requires`` are compiled once, on load."""
-
-    id: str
-    name: str
-    description: str
-    terms: tuple[str, ...]
-    requires: tuple[tuple[str, ...], ...] = ()
-    concepts: tuple[tuple[tuple[str, ...], ...], ...] = ()
-    excludes: tuple[str, ...] = ()
-    bias: float = 0.0
-    #: True when the block carries a fitted ``bias``: scored by the fitted ``[scoring]``
-    #: weights; otherwise by the label-free score of :mod:`digest_utils.themes.untuned`.
-    fitted: bool = False
-    _patterns: tuple[re.Pattern, ...] = field(default=(), repr=False, compare=False)
-    _gates: tuple[re.Pattern, ...] = field(default=(), repr=False, compare=False)
-    _concepts: tuple[tuple[re.Pattern, ...], ...] = field(default=(), repr=False, compare=False)
-    _excludes: re.Pattern | None = field(default=None, repr=False, compare=False)
-
-    def matches(self, text: str) -> list[str]:
-        """Return every term occurrence in ``text``, as found (hyphens as spaces).
-
-        Case-insensitive terms are reported in lower case, so counts group naturally.
-        """
-        found = []
-        for term, pat in zip(self.terms, self._patterns, strict=True):
-            keep_case = any(c.isupper() for c in term)
-            for m in pat.finditer(text):
-                word = re.sub(r"[\s\-]+", " ", m.group(0))
-                found.append(word if keep_case else word.lower())
-        return found
-
-    def gate(self, text: str) -> bool:
-        """True when every ``requires`` group has a match in ``text``."""
-        return all(g.search(text) for g in self._gates)
-
-    def excluded(self, text: str) -> list[str]:
-        """Return the distinct ``excludes`` terms found in ``text``, as first written, sorted.
-
-        Occurrences differing only in case or hyphenation count once. Empty if none are defined.
-        """
-        if self._excludes is None:
-            return []
-        found: dict[str, str] = {}
-        for m in self._excludes.finditer(text):
-            word = re.sub(r"[\s\-]+", " ", m.group(0))
-            found.setdefault(word.casefold(), word)
-        return sorted(found.values())
-
-    def concept(self, sentences: list[str]) -> bool:
-        """True when one sentence matches every group of one ``concepts`` set (False if none)."""
-        return any(self.concept_matches(s) for s in sentences)
-
-    def concept_matches(self, sentence: str) -> list[str]:
-        """The ``concepts`` sets ``sentence`` matches (a term of every group), as evidence.
-
-        Each set is named ``~`` plus the first term of each group joined by ``+``, e.g.
-        ``~contrastiv*+image*+text*``.
-        """
-        return [
-            "~" + "+".join(group[0] for group in groups)
-            for groups, pats in zip(self.concepts, self._concepts, strict=True)
-            if all(p.search(sentence) for p in pats)
-        ]
-
-
-@dataclass(frozen=True)
-class Catalogue:
-    """The themes and the shared scoring weights read from a ``themes.toml``."""
-
-    themes: tuple[Theme, ...]
-    weights: dict[str, float]
-    intercept: float
-    threshold: float
-    path: str = ""
-    example_labels: tuple[Path, ...] = ()
-    example_digests: tuple[Path, ...] = ()
-
-    @property
-    def ids(self) -> list[str]:
-        """Theme ids in catalogue order."""
-        return [t.id for t in self.themes]
-
-    @property
-    def biases(self) -> dict[str, float]:
-        """Theme id -> fitted per-theme offset (0 for themes without one)."""
-        return {t.id: t.bias for t in self.themes}
-
-    @property
-    def names(self) -> dict[str, str]:
-        """Theme id -> display name, in catalogue order."""
-        return {t.id: t.name for t in self.themes}
-
-    @property
-    def scoring(self) -> Weights:
-        """The scoring parameters: shared weights, intercept, threshold and theme biases."""
-        return Weights(dict(self.weights), self.intercept, self.threshold, self.biases)
 
 
 def load_catalogue(path: str | Path | None = None) -> Catalogue:

@@ -7,13 +7,15 @@ papers, so the honest figures are those on papers they never saw:
   embeddings) the examples come from the other folds;
 * :func:`fit_and_score`: fitted on one labelled set, scored on another (seeds -> devset);
 * :func:`learning_curve`: a theme taught by k labelled examples, scored on the rest.
+
+Labels are the long frames of :func:`digest_utils.themes.labels.read_labels` (one row per
+judged paper and theme; a blank label is neither an example nor scored).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -21,8 +23,9 @@ import pandas as pd
 from digest_utils import config
 from digest_utils.errors import LabelsError
 from digest_utils.themes import scoring
-from digest_utils.themes.catalogue import Catalogue
-from digest_utils.themes.exemplars import Exemplars, with_exemplars
+from digest_utils.themes.exemplars import with_exemplars
+from digest_utils.themes.metrics import prf
+from digest_utils.themes.types import Catalogue, Exemplars
 
 __all__ = [
     "CV_METHOD",
@@ -31,64 +34,23 @@ __all__ = [
     "design_matrix",
     "fit_and_score",
     "learning_curve",
-    "load_labels",
-    "long_labels",
-    "prf",
     "repeated_f1",
 ]
 #: The method name of the cross-validated scores in :attr:`EvalResult.scores`.
 CV_METHOD = "digest-topics (cross-validated)"
 
 
-def load_labels(path: str | Path, theme_ids: list[str]) -> pd.DataFrame:
-    """Read a labels CSV: ``paper_id`` plus a 0/1 column per theme id (other columns kept).
-
-    Raises:
-        LabelsError: The file is missing, or lacks ``paper_id`` or a theme column, or holds a
-            value other than 0/1 (names the file, line and column).
-    """
-    path = Path(path)
-    if not path.exists():
-        raise LabelsError("labels file not found", path=path)
-    labels = pd.read_csv(path, dtype={"paper_id": "string"})
-    missing = [c for c in ["paper_id", *theme_ids] if c not in labels.columns]
-    if missing:
-        raise LabelsError(
-            f"expected columns {', '.join(missing)} (got {', '.join(map(str, labels.columns))})",
-            path=path,
-            column=missing[0],
-        )
-    for tid in theme_ids:
-        bad = ~labels[tid].isin([0, 1])
-        if bad.any():
-            raise LabelsError(
-                f"expected 0 or 1 in {tid!r} (got {labels[tid][bad].iloc[0]!r})",
-                path=path,
-                lineno=int(np.flatnonzero(bad)[0]) + 2,  # +1 for the header, +1 for 1-based
-                column=tid,
-            )
-    return labels
-
-
-def design_matrix(
-    features: pd.DataFrame, labels: pd.DataFrame, theme_ids: list[str]
-) -> pd.DataFrame:
-    """Join long features with wide labels; keep judged (paper, theme) rows (blank = unjudged).
+def design_matrix(features: pd.DataFrame, labels: pd.DataFrame) -> pd.DataFrame:
+    """Join long features with long labels: the judged (paper, theme) rows, in feature order.
 
     ``y`` is int64 0/1.
     """
-    long = long_labels(labels, theme_ids)
+    judged = labels[["paper_id", "theme", "y"]].astype({"paper_id": str, "theme": str})
+    judged = judged.drop_duplicates(["paper_id", "theme"], keep="last")
     design = features.astype({"paper_id": str, "theme": str}).merge(
-        long, on=["paper_id", "theme"], how="inner"
+        judged, on=["paper_id", "theme"], how="inner"
     )
     return design.astype({"y": "int64"})
-
-
-def long_labels(labels: pd.DataFrame, theme_ids: list[str]) -> pd.DataFrame:
-    """Wide labels (``paper_id`` + a column per theme) as judged rows ``paper_id, theme, y``."""
-    long = labels.melt(id_vars="paper_id", value_vars=theme_ids, var_name="theme", value_name="y")
-    long = long.dropna(subset=["y"]).reset_index(drop=True)
-    return long.astype({"paper_id": str, "theme": str})
 
 
 @dataclass(frozen=True)
@@ -105,15 +67,6 @@ class EvalResult:
     def macro_f1(self, method: str = CV_METHOD) -> float:
         """Mean F1 over themes for one method."""
         return float(self.of_method(method)["f1"].mean())
-
-
-def prf(y: np.ndarray, pred: np.ndarray) -> tuple[float, float, float]:
-    """Precision, recall and F1 of boolean predictions ``pred`` against 0/1 labels ``y``."""
-    tp = float(np.sum(pred & (y == 1)))
-    precision = tp / max(float(np.sum(pred)), 1.0)
-    recall = tp / max(float(np.sum(y == 1)), 1.0)
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return precision, recall, f1
 
 
 def cross_validate(
@@ -135,7 +88,7 @@ def cross_validate(
 
     Args:
         features: From :func:`digest_utils.themes.theme_features`.
-        labels: From :func:`load_labels`.
+        labels: Long labels (:func:`~digest_utils.themes.labels.read_labels`).
         catalogue: The catalogue the features came from.
         folds: Number of folds.
         groups: Optional paper id -> group (e.g. the digest it first appeared in); each group
@@ -148,7 +101,7 @@ def cross_validate(
             labels. Without, ``features`` are used as they are.
         paper_ids: The papers of ``features`` (see ``embeddings``).
     """
-    design = design_matrix(features, labels, catalogue.ids)
+    design = design_matrix(features, labels)
     if design.empty:
         raise LabelsError(
             "no labelled paper is in the corpus; check the labels' paper_id column",
@@ -161,11 +114,10 @@ def cross_validate(
         test = fold == k
         fold_design = design
         if embeddings is not None and paper_ids is not None:
-            taught = long_labels(labels, catalogue.ids)
-            taught = taught[taught["paper_id"].isin(set(design["paper_id"][~test]))]
+            taught = labels[labels["paper_id"].astype(str).isin(set(design["paper_id"][~test]))]
             examples = Exemplars.from_labels(taught, paper_ids, embeddings)
             refit = with_exemplars(features, embeddings, paper_ids, examples)
-            fold_design = design_matrix(refit, labels, catalogue.ids)
+            fold_design = design_matrix(refit, labels)
         fitted = scoring.fit(fold_design[~test], seed=seed)
         oof[test] = scoring.score(fold_design[test], fitted)
         pred[test] = oof[test] >= fitted.threshold
@@ -257,8 +209,8 @@ def learning_curve(
     ``keep`` positives remain to score.
 
     Args:
-        features: From :func:`~digest_utils.themes.features.theme_features` (any examples).
-        labels: Wide labels of the papers (blank = unjudged).
+        features: From :func:`~digest_utils.themes.assign.theme_features` (any examples).
+        labels: Long labels of the papers (:func:`~digest_utils.themes.labels.read_labels`).
         weights: Shared weights, e.g. fitted on another labelled set.
         embeddings: The papers' embeddings, rows of ``paper_ids``.
         paper_ids: The papers of ``features``.
@@ -270,11 +222,12 @@ def learning_curve(
     Returns:
         One row per (theme, k): ``theme``, ``k``, ``k_used``, ``precision``, ``recall``, ``f1``.
     """
-    taught = long_labels(labels, sorted(set(features["theme"]) & set(labels.columns)))
+    taught = labels[["paper_id", "theme", "y"]].astype({"paper_id": str, "theme": str})
+    taught = taught.drop_duplicates(["paper_id", "theme"], keep="last")
     new_theme = scoring.Weights(weights.weights, weights.intercept, weights.threshold, {})
     rows = []
-    for tid in pd.unique(taught["theme"]):
-        own = taught[taught["theme"] == tid]
+    for tid in sorted(set(taught["theme"]) & set(features["theme"])):
+        own = taught[taught["theme"] == tid].sort_values("paper_id", kind="stable")
         pos = own.loc[own["y"] == 1, "paper_id"].to_numpy()
         neg = own.loc[own["y"] == 0, "paper_id"].to_numpy()
         part = features[features["theme"] == tid]

@@ -1,16 +1,18 @@
-"""Labelled example papers, and the ``exemplar`` feature that compares each paper with them.
+"""The ``exemplar`` feature: how much closer a paper is to a theme's examples than to others.
 
-A user teaches theme assignment by labelling papers: a labels file (:func:`read_labels`) says
-of a paper (by ``paper_id`` or ``title``) that it does (1) or does not (0) belong to a theme.
-On the next run the confirmed papers are *examples* of their theme and the rejected ones count
-against it: the ``exemplar`` feature of a paper is its mean cosine similarity to its
+A user teaches theme assignment by labelling papers: a labels file
+(:func:`digest_utils.themes.labels.read_labels`) says of a paper (by ``paper_id`` or ``title``)
+that it does (1) or does not (0) belong to a theme. On the next run the confirmed papers are
+*examples* of their theme (:class:`~digest_utils.themes.types.Exemplars`) and the rejected ones
+count against it: the ``exemplar`` feature of a paper is its mean cosine similarity to its
 :data:`K` nearest positive examples minus that to its :data:`K` nearest negative ones, so a
 paper that reads like the confirmed papers scores higher, whatever words it uses. A label
 teaches by example, it does not decree: a paper is never its own example, so its own flag still
 comes from its evidence.
 
 The catalogue's ``[examples]`` names the labels files and the digests holding the labelled
-papers' text (:func:`catalogue_exemplars`); the shipped catalogue names the seed labels.
+papers' text; :func:`digest_utils.analysis.analyse` reads and embeds those papers, and this
+module is the maths only: it takes embeddings as given.
 
 A theme without any positive example (a theme just added to the catalogue) picks its own among
 the papers being scored: those whose title names one of its terms (gate open, no exclusion) are
@@ -20,25 +22,13 @@ positives. With fewer than :data:`MIN_SELF_EXAMPLES` of them the feature is 0 (n
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from pathlib import Path
-from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
-from digest_utils.errors import LabelsError
+from digest_utils.themes.types import Exemplars
 
-if TYPE_CHECKING:
-    from digest_utils.themes.catalogue import Catalogue
-
-__all__ = [
-    "Exemplars",
-    "catalogue_exemplars",
-    "exemplar_scores",
-    "read_labels",
-    "with_exemplars",
-]
+__all__ = ["exemplar_scores", "with_exemplars"]
 
 #: How many nearest examples (positive, and negative) are averaged.
 K = 5
@@ -49,181 +39,6 @@ SCALE = 10.0
 CLIP = 3.0
 #: A theme without labelled examples needs this many self-picked positives, else no evidence.
 MIN_SELF_EXAMPLES = 3
-
-
-@dataclass(frozen=True)
-class Exemplars:
-    """Labelled example papers: ids, embeddings and a 0/1 label per theme (NaN = unlabelled).
-
-    Attributes:
-        paper_ids: The example papers.
-        embeddings: float32 ``(len(paper_ids), dim)``, rows aligned with ``paper_ids``.
-        labels: Theme id -> float array aligned with ``paper_ids`` (1, 0 or NaN).
-    """
-
-    paper_ids: tuple[str, ...]
-    embeddings: np.ndarray
-    labels: dict[str, np.ndarray]
-
-    @classmethod
-    def from_labels(
-        cls, labels: pd.DataFrame, paper_ids: Sequence[str], embeddings: np.ndarray
-    ) -> Exemplars:
-        """Examples from long labels and the papers whose text is at hand.
-
-        Args:
-            labels: Long labels: ``paper_id``, ``theme``, ``y`` (0/1), e.g. from
-                :func:`read_labels`; a later row for the same (paper, theme) wins.
-            paper_ids: The papers with text, rows of ``embeddings``.
-            embeddings: Their embeddings.
-
-        Returns:
-            The labelled papers found in ``paper_ids`` (others are left out).
-        """
-        row = {p: i for i, p in enumerate(paper_ids)}
-        found = labels[labels["paper_id"].isin(row)].drop_duplicates(
-            ["paper_id", "theme"], keep="last"
-        )
-        wide = found.pivot(index="paper_id", columns="theme", values="y")
-        ids = tuple(str(p) for p in wide.index)
-        return cls(
-            paper_ids=ids,
-            embeddings=np.asarray(embeddings, dtype=np.float32)[[row[p] for p in ids]],
-            labels={str(t): wide[t].to_numpy(dtype=float) for t in wide.columns},
-        )
-
-
-def read_labels(path: str | Path, theme_ids: Sequence[str]) -> pd.DataFrame:
-    """Read a labels file a user writes: which papers do (1) or do not (0) belong to a theme.
-
-    Two layouts are read (CSV with a header row):
-
-    * long: ``paper_id`` or ``title``, ``theme``, ``label`` (one row per judgement);
-    * wide: ``paper_id`` or ``title``, then a column per theme id holding 0, 1 or blank
-      (e.g. ``tests/data/theme_labels.csv``); other columns are ignored.
-
-    A title is turned into its ``paper_id`` (:func:`digest_utils.parse.paper_id`), so a label
-    finds its paper in any digest. A blank label means "not judged".
-
-    Args:
-        path: The CSV file.
-        theme_ids: The catalogue's theme ids; wide columns of other names are ignored.
-
-    Returns:
-        Long frame ``paper_id`` (string), ``theme`` (string), ``y`` (int8), in file order.
-
-    Raises:
-        LabelsError: The file is missing, has neither ``paper_id`` nor ``title``, has no theme
-            column, names a theme not in the catalogue, or holds a label other than 0/1
-            (names the file, line and column).
-    """
-    from digest_utils.parse import paper_id
-
-    path = Path(path)
-    if not path.exists():
-        raise LabelsError("labels file not found", path=path)
-    raw = pd.read_csv(path, dtype=str, keep_default_na=False)
-    if "paper_id" in raw.columns:
-        ids = raw["paper_id"].str.strip()
-    elif "title" in raw.columns:
-        ids = raw["title"].map(paper_id)
-    else:
-        raise LabelsError(
-            f"expected a 'paper_id' or 'title' column (got {', '.join(raw.columns)})", path=path
-        )
-    if {"theme", "label"} <= set(raw.columns):
-        long = pd.DataFrame({"paper_id": ids, "theme": raw["theme"].str.strip(), "y": raw["label"]})
-        unknown = ~long["theme"].isin(list(theme_ids))
-        if unknown.any():
-            raise LabelsError(
-                f"expected a theme id of the catalogue ({', '.join(theme_ids)}) "
-                f"(got {long['theme'][unknown].iloc[0]!r})",
-                path=path,
-                lineno=int(np.flatnonzero(unknown)[0]) + 2,  # after the header, 1-based
-                column="theme",
-            )
-        column = "label"
-    else:
-        themes = [t for t in theme_ids if t in raw.columns]
-        if not themes:
-            raise LabelsError(
-                "expected 'theme' and 'label' columns, or a column per theme id "
-                f"({', '.join(theme_ids)}) (got {', '.join(raw.columns)})",
-                path=path,
-            )
-        long = raw.assign(paper_id=ids).melt(
-            id_vars="paper_id", value_vars=themes, var_name="theme", value_name="y"
-        )
-        column = ""
-    return _check_values(long, path, column, rows=len(raw))
-
-
-def _check_values(long: pd.DataFrame, path: Path, column: str, *, rows: int) -> pd.DataFrame:
-    """Keep judged rows (0/1), raise on anything else but blank; name the line and column.
-
-    ``long`` is the file's rows (``rows`` of them), or for a wide file its theme columns
-    stacked one after the other.
-    """
-    value = long["y"].str.strip()
-    bad = ~value.isin(["0", "1", ""])
-    if bad.any():
-        k = int(np.flatnonzero(bad)[0])
-        raise LabelsError(
-            f"expected 0, 1 or blank (got {long['y'].iloc[k]!r})",
-            path=path,
-            lineno=k % max(rows, 1) + 2,  # after the header, 1-based
-            column=column or str(long["theme"].iloc[k]),
-        )
-    judged = value != ""
-    return pd.DataFrame(
-        {
-            "paper_id": pd.array(long["paper_id"][judged], dtype="string"),
-            "theme": pd.array(long["theme"][judged], dtype="string"),
-            "y": value[judged].astype("int8").to_numpy(),
-        }
-    )
-
-
-def catalogue_exemplars(
-    catalogue: Catalogue,
-    papers: pd.DataFrame,
-    embeddings: np.ndarray,
-    *,
-    labels: Sequence[str | Path] = (),
-    model: str | None = None,
-    cache_dir: str | Path | None = None,
-) -> Exemplars | None:
-    """The examples a catalogue names, found among ``papers`` and its ``[examples]`` digests.
-
-    Args:
-        catalogue: Its ``example_labels`` are read in order, then ``labels``; a later label of
-            the same (paper, theme) wins, so a user's file can correct a shipped one.
-        papers: The papers being analysed (``paper_id``, ``title``, ``abstract``); a labelled
-            paper among them needs no digest.
-        embeddings: Their embeddings, rows aligned with ``papers``.
-        labels: More labels files (see :func:`read_labels`).
-        model: Embedding model for the ``[examples]`` digests' papers (cached).
-        cache_dir: Embedding cache folder.
-
-    Returns:
-        The :class:`Exemplars`, or ``None`` when no labels file is named.
-    """
-    from digest_utils.embed import embed_papers
-    from digest_utils.parse import dedupe, load_digests
-
-    files = [*catalogue.example_labels, *map(Path, labels)]
-    if not files:
-        return None
-    long = pd.concat([read_labels(f, catalogue.ids) for f in files], ignore_index=True)
-    ids = [str(p) for p in papers["paper_id"]]
-    emb = np.asarray(embeddings, dtype=np.float32)
-    if catalogue.example_digests:
-        more = dedupe(load_digests(list(catalogue.example_digests)))
-        more = more[~more["paper_id"].isin(ids) & more["paper_id"].isin(long["paper_id"])]
-        if len(more):
-            extra = embed_papers(more, model=model, cache_dir=cache_dir, progress=False)
-            ids, emb = [*ids, *map(str, more["paper_id"])], np.vstack([emb, extra])
-    return Exemplars.from_labels(long, ids, emb)
 
 
 def exemplar_scores(
@@ -352,7 +167,7 @@ def with_exemplars(
     cross-validation fold.
 
     Args:
-        features: From :func:`digest_utils.themes.features.theme_features`.
+        features: From :func:`digest_utils.themes.features.compute_features`.
         embeddings: The papers' embeddings, rows aligned with ``paper_ids``.
         paper_ids: The papers of ``features``.
         exemplars: The labelled examples, or ``None``.

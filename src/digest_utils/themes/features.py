@@ -11,7 +11,9 @@
   image*+text*`` in ``matched``) for the four features above and ``hedged``;
 * ``similarity`` — cosine similarity of the paper's embedding to the theme's description;
 * ``exemplar`` — how much closer the paper is to labelled example papers of the theme than to
-  papers outside it (:func:`digest_utils.themes.exemplars.with_exemplars`);
+  papers outside it; it compares papers with each other, so it is not computed here (it is 0
+  in :func:`compute_features`' frame) but by :func:`digest_utils.themes.exemplars.with_exemplars`,
+  which the pipeline (:func:`digest_utils.themes.assign.theme_features`) calls next;
 * ``exclude_hit`` — how many of the theme's ``excludes`` (what the theme is not, e.g. pruning
   for quantization, diffusion for clip) the title or the lead names: 0, 1 or 2 (two or more),
   so the paper is more likely about that;
@@ -22,46 +24,30 @@ Besides the features, each row carries ``gate`` (every ``requires`` group matche
 evidence a reader sees: ``matched`` terms with counts and ``excluded`` terms.
 
 ``title_hit`` to ``hedged`` and ``exclude_hit`` read the text; ``similarity`` and ``exemplar``
-read the embedding.
+read the embedding. This module takes embeddings as given and never runs the model.
 """
 
 from __future__ import annotations
 
 import hashlib
 import math
-import pickle
 import re
 from collections import Counter
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
-from digest_utils import config
-from digest_utils._util import atomic_write, require_columns
+import digest_utils.themes.catalogue as catalogue_module
+import digest_utils.themes.types as types_module
+from digest_utils import cache as store
+from digest_utils._util import require_columns
+from digest_utils.themes.types import Catalogue, Theme
 
-if TYPE_CHECKING:  # the catalogue imports the scoring method, which imports these names
-    from digest_utils.themes.catalogue import Catalogue, Theme
-    from digest_utils.themes.exemplars import Exemplars
+__all__ = ["EVIDENCE_COLUMNS", "compute_features"]
 
-__all__ = ["EVIDENCE_COLUMNS", "FEATURE_NAMES", "theme_features"]
-
-#: The numeric features :func:`theme_features` computes (a scoring method reads some or all).
-FEATURE_NAMES = [
-    "title_hit",
-    "lead_hit",
-    "abstract_hits",
-    "distinct_terms",
-    "concept_hit",
-    "similarity",
-    "exemplar",
-    "exclude_hit",
-    "hedged",
-]
-
-#: Every evidence column :func:`theme_features` returns, after ``paper_id`` and ``theme``.
-EVIDENCE_COLUMNS = [*FEATURE_NAMES, "gate", "matched", "excluded"]
+#: Every evidence column :func:`compute_features` returns, after ``paper_id`` and ``theme``.
+EVIDENCE_COLUMNS = [*types_module.FEATURES, "gate", "matched", "excluded"]
 
 _CONTRIBUTION = re.compile(
     r"\b(we|this (paper|work|study)|our)\b[^.]{0,40}?\b(propose|introduce|present|develop|"
@@ -77,52 +63,33 @@ _HEDGE = re.compile(
 )
 
 
-def theme_features(
+def compute_features(
     papers: pd.DataFrame,
     catalogue: Catalogue,
     *,
-    embeddings: np.ndarray | None = None,
-    model: str | None = None,
+    embeddings: np.ndarray,
+    descriptions: np.ndarray,
     cache_dir: str | Path | None = None,
-    exemplars: Exemplars | None = None,
 ) -> pd.DataFrame:
-    """Compute the evidence features for every (paper, theme) pair.
+    """Compute the evidence features for every (paper, theme) pair, ``exemplar`` left at 0.
 
     Args:
         papers: One row per paper with ``paper_id``, ``title`` and ``abstract``.
-        catalogue: From :func:`digest_utils.themes.load_catalogue`.
-        embeddings: Paper embeddings aligned with ``papers`` (default: computed with
-            :func:`digest_utils.embed.embed_papers`, cached).
-        model: Embedding model for papers and theme descriptions (default: the packaged one).
-        cache_dir: Embedding cache folder (default :func:`digest_utils.config.cache_dir`).
-        exemplars: Labelled example papers for the ``exemplar`` feature (e.g. from
-            :func:`digest_utils.themes.exemplars.catalogue_exemplars`); a theme without a
-            positive example (or all themes, with ``None``) uses examples the catalogue picks
-            among ``papers`` (see :func:`~digest_utils.themes.exemplars.with_exemplars`).
+        catalogue: From :func:`digest_utils.themes.catalogue.load_catalogue`.
+        embeddings: Paper embeddings, rows aligned with ``papers`` (unit-normalised).
+        descriptions: Embeddings of the themes' ``"<name>. <description>"``, rows in
+            catalogue order.
+        cache_dir: Cache folder of the per-paper text evidence (default
+            :func:`digest_utils.config.cache_dir`).
 
     Returns:
         Long frame, papers in input order and themes in catalogue order: ``paper_id``,
-        ``theme``, the float features listed in the module docstring, ``gate`` (bool),
-        ``matched`` (string, the matched terms with counts) and ``excluded`` (string, the
-        ``excludes`` terms found in the title or lead).
+        ``theme``, the float features listed in the module docstring (``exemplar`` 0.0),
+        ``gate`` (bool), ``matched`` (string, the matched terms with counts) and ``excluded``
+        (string, the ``excludes`` terms found in the title or lead).
     """
-    from digest_utils.embed import embed_papers, embed_texts
-    from digest_utils.themes.exemplars import with_exemplars
-
     require_columns(papers, ["paper_id", "title", "abstract"], where="theme_features: papers")
-    if embeddings is None:
-        embeddings = embed_papers(papers, model=model, cache_dir=cache_dir)
-    root = Path(cache_dir) if cache_dir else config.cache_dir()
-    path = root / "themes" / f"{_frame_key(papers, catalogue, embeddings, model, exemplars)}.pkl"
-    if path.exists():
-        return pd.read_pickle(path)
-    descriptions = embed_texts(
-        [f"{t.name}. {t.description}" for t in catalogue.themes],
-        model=model,
-        cache_dir=cache_dir,
-        progress=False,
-    )
-    sims = np.asarray(embeddings) @ descriptions.T if len(papers) else np.zeros((0, 0))
+    sims = np.asarray(embeddings) @ np.asarray(descriptions).T if len(papers) else np.zeros((0, 0))
     features = pd.concat(
         [_text_evidence(papers, theme, cache_dir) for theme in catalogue.themes]
         or [pd.DataFrame(columns=["paper_id", "theme", *EVIDENCE_COLUMNS])],
@@ -133,53 +100,16 @@ def theme_features(
     order = np.arange(n * k).reshape(k, n).T.ravel()
     features = features.iloc[order].reset_index(drop=True)
     features["similarity"] = sims.ravel().astype("float64") if n and k else 0.0
-    features = with_exemplars(features, embeddings, papers["paper_id"], exemplars)
-    atomic_write(path, pickle.dumps(features, protocol=pickle.HIGHEST_PROTOCOL))
     return features
 
 
-def _frame_key(
-    papers: pd.DataFrame,
-    catalogue: Catalogue,
-    embeddings: np.ndarray,
-    model: str | None,
-    exemplars: Exemplars | None,
-) -> str:
-    """Hash of everything the whole feature frame depends on.
-
-    The papers (ids, titles, abstracts) and their embeddings, every theme's definition, the
-    model (theme descriptions), the labelled examples (ids, embeddings, labels) and the code
-    of this module, the catalogue's and the exemplar feature's.
-    """
-    from digest_utils.embed import model_id
-    from digest_utils.themes import exemplars as exemplar_module
-
-    h = hashlib.sha256(_code_fingerprint().encode())
-    h.update(Path(exemplar_module.__file__).read_bytes())
-    h.update(repr([catalogue.themes, model_id(model)]).encode())
-    for pid, title, abstract in zip(
-        papers["paper_id"], papers["title"], papers["abstract"], strict=True
-    ):
-        h.update(f"{pid}\x00{title}\x00{abstract}\x00".encode())
-    emb = np.ascontiguousarray(embeddings, dtype=np.float32)
-    h.update(str(emb.shape).encode() + emb.tobytes())
-    if exemplars is not None:
-        h.update(repr(list(exemplars.paper_ids)).encode())
-        h.update(np.ascontiguousarray(exemplars.embeddings, dtype=np.float32).tobytes())
-        for theme in sorted(exemplars.labels):
-            h.update(theme.encode() + np.asarray(exemplars.labels[theme], "float64").tobytes())
-    return h.hexdigest()[:24]
-
-
-def _code_fingerprint() -> str:
-    """Hash of the code the text evidence comes from (this module and the catalogue's).
+def code_fingerprint() -> str:
+    """Hash of the code the text evidence comes from (this module, the catalogue's, the types').
 
     A change to how features are read invalidates the cached ones without a version to bump.
     """
-    from digest_utils.themes import catalogue
-
     h = hashlib.sha256()
-    for module in (__file__, catalogue.__file__):
+    for module in (__file__, catalogue_module.__file__, types_module.__file__):
         h.update(Path(module).read_bytes())
     return h.hexdigest()
 
@@ -194,9 +124,7 @@ def _text_evidence(
     computes only its own papers. ``similarity`` and ``exemplar`` depend on the embeddings and
     on the other papers and examples, and are computed afresh (a matrix product).
     """
-    from digest_utils import cache as store
-
-    scope = hashlib.sha256(f"{_code_fingerprint()}\x00{theme!r}".encode()).hexdigest()
+    scope = hashlib.sha256(f"{code_fingerprint()}\x00{theme!r}".encode()).hexdigest()
     keys = [
         hashlib.sha256(f"{t}\x00{a}".encode()).hexdigest()
         for t, a in zip(papers["title"], papers["abstract"], strict=True)
@@ -247,7 +175,7 @@ class _Text:
             "distinct_terms": math.log1p(len(counts)),
             "concept_hit": float(any(m.startswith("~") for m in counts)),
             "similarity": float(similarity),
-            "exemplar": 0.0,  # filled in by with_exemplars, which compares papers
+            "exemplar": 0.0,  # filled in by exemplars.with_exemplars, which compares papers
             "exclude_hit": float(min(len(excluded), 2)),
             "hedged": hedged / max(len(in_abstract), 1),
             "gate": theme.gate(self.full),

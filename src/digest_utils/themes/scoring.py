@@ -2,8 +2,8 @@
 
 This module is the seam for a new scoring method. A method is a module offering
 
-* ``FEATURES``: the evidence columns of :func:`digest_utils.themes.features.theme_features`
-  it reads;
+* ``FEATURES``: the evidence columns of :func:`digest_utils.themes.features.compute_features`
+  it reads (the shipped method reads all of :data:`digest_utils.themes.types.FEATURES`);
 * ``score(features, weights) -> np.ndarray``: a score in [0, 1] per (paper, theme) row;
 * ``fit(design, *, seed) -> Weights``: its parameters, learned from labelled rows.
 
@@ -17,37 +17,17 @@ the catalogue works with no labelled data; a default theme also has a fitted per
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
 from digest_utils import config
-from digest_utils.themes.features import FEATURE_NAMES
+from digest_utils.themes.metrics import prf
+from digest_utils.themes.types import FEATURES, Weights
 
 __all__ = ["FEATURES", "Weights", "fit", "score", "scoring_toml"]
 
-#: Evidence features the score reads (all of them), in the order of the weights in ``[scoring]``.
-FEATURES = list(FEATURE_NAMES)
-
 _THRESHOLDS = np.round(np.arange(0.2, 0.81, 0.05), 2)
-
-
-@dataclass(frozen=True)
-class Weights:
-    """The parameters of the score.
-
-    Attributes:
-        weights: Feature name -> weight (one per name in :data:`FEATURES`).
-        intercept: Shared intercept.
-        threshold: A paper gets the theme when its score is at least this.
-        biases: Theme id -> fitted offset; themes not listed get 0.
-    """
-
-    weights: dict[str, float]
-    intercept: float
-    threshold: float
-    biases: dict[str, float] = field(default_factory=dict)
 
 
 def score(features: pd.DataFrame, weights: Weights) -> np.ndarray:
@@ -80,9 +60,7 @@ def fit(design: pd.DataFrame, *, seed: int = config.RANDOM_SEED) -> Weights:
         The fitted :class:`Weights`; ``biases`` maps each labelled theme to its offset (the
         shared weights stay theme-agnostic, so a theme without labels uses offset 0).
     """
-    from sklearn.linear_model import LogisticRegression
-
-    from digest_utils.themes.evaluate import prf
+    from sklearn.linear_model import LogisticRegression  # imported on use: slow to import
 
     open_ = design[design["gate"]]
     themes = sorted(design["theme"].unique())

@@ -25,8 +25,8 @@ import numpy as np
 import pandas as pd
 
 from digest_utils._util import require_columns
-from digest_utils.themes.catalogue import Catalogue, Theme
 from digest_utils.themes.features import _CONTRIBUTION, _SENTENCE_END
+from digest_utils.themes.types import Catalogue, Theme
 
 __all__ = [
     "BROAD",

@@ -33,9 +33,9 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from digest_utils.themes.catalogue import Theme
 from digest_utils.themes.exemplars import K, exemplar_scores
 from digest_utils.themes.terms import TermEvidence
+from digest_utils.themes.types import Theme
 
 __all__ = [
     "CLEAR",
