@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from digest_utils import describe
 from digest_utils.analysis import assign_themes
 from digest_utils.cli import main
 from digest_utils.themes import load_catalogue, read_labels
@@ -169,6 +170,18 @@ def test_term_check_counts_papers_resting_on_one_term(tmp_path):
     assert table.attrs["flagged"] == {"codegen": 3}
     lean = broad_flags(papers, flags, cat)
     assert lean[["term", "paper_id"]].values.tolist() == [["code", "p2"]]
+
+
+def test_describe_term_check_names_the_deciding_and_the_broadest_term(tmp_path):
+    """The sentence quotes the term deciding most flags alone and the most-named term."""
+    cat = _catalogue(tmp_path)
+    papers = _papers()
+    flags = pd.DataFrame({"paper_id": papers["paper_id"], "codegen": [1, 1, 1] + [0] * 20})
+    table = term_check(papers, flags, cat)
+    table.loc[table["term"] == "program repair", "alone"] = 2  # now it decides the most
+    text = describe.term_check(table, cat.names)
+    assert text.startswith("'program repair' alone decides 2 of the 3 Code LLMs papers")
+    assert "the broadest term is 'code' (Code LLMs), named by 22 papers (96%)" in text
 
 
 def test_a_file_of_user_themes_alone_is_a_catalogue(tmp_path):

@@ -161,6 +161,9 @@ def term_check(table: pd.DataFrame, names: Mapping[str, str]) -> str:
         if lone["alone"]
         else "no flagged paper rests on a single term"
     )
+    if lone["alone"] and (lone["theme"], lone["term"]) == (broad["theme"], broad["term"]):
+        named = f"{int(broad['papers'])} papers ({broad['share']:.0%})"
+        return f"{first}, and is the broadest term: {named} name it"
     return (
         f"{first}; the broadest term is '{broad['term']}' ({names[broad['theme']]}), named by "
         f"{int(broad['papers'])} papers ({broad['share']:.0%}), of which "
