@@ -44,9 +44,10 @@ chromium:
 notebooks: $(STAMP)  ## re-run the notebooks in place, keeping only the outputs nbval checks
 	$(BIN)/python -c "from digest_utils.report import refresh_notebooks; refresh_notebooks()"
 
-evaluate: $(STAMP)  ## score theme assignment: seeds CV, devset (../shared), learning curve
+evaluate: $(STAMP)  ## score theme assignment: seeds CV, devset (../shared), learning curve, user themes
 	$(BIN)/python -m digest_utils evaluate seeds --labels tests/data/theme_labels.csv --repeats 10 --by-digest
 	$(BIN)/python benchmarks/eval_themes.py
+	$(BIN)/python benchmarks/eval_user_themes.py
 	$(BIN)/python benchmarks/label_agreement.py
 
 lint: $(STAMP)  ## ruff lint + format check, mypy type check of src/

@@ -53,6 +53,7 @@ def test_themes_toml_is_valid_toml_with_every_field():
         "name": 'Quotes "and" \\ backslashes',
         "description": "Research on a, b.",
         "terms": ['a "b"', "c"],
+        "bias": 0.0,  # scored like the default themes, as measured for suggestions
     }
 
 

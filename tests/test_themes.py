@@ -57,7 +57,10 @@ def test_default_catalogue_ships_the_four_themes():
     ("term", "text", "expected"),
     [
         ("CLIP", "we adapt CLIP to", True),
-        ("CLIP", "each video clip is", False),  # uppercase terms are case-sensitive
+        ("CLIP", "each video clip is", False),  # a word with a capital inside keeps its case
+        ("Gaussian splatting", "3D Gaussian Splatting", True),  # an initial capital does not
+        ("KV cache", "KV Cache compression", True),
+        ("KV cache", "kv cache", False),
         ("*CLIP*", "MobileCLIP is fast", True),
         ("low rank adaptation", "Low-Rank Adaptation (LoRA)", True),  # hyphens = spaces
         ("quantiz*", "Quantized weights", True),

@@ -45,6 +45,7 @@ from digest_utils.themes import (
     themes_wide,
 )
 from digest_utils.themes.labels import example_labels
+from digest_utils.themes.terms import term_check
 from digest_utils.topics import TopicResult, fit_topics
 
 __all__ = ["Analysis", "analyse", "assign_themes", "topic_theme_map"]
@@ -166,6 +167,13 @@ class Analysis:
     def examples(self, n: int = 3) -> pd.DataFrame:
         """The ``n`` highest-scoring papers of each theme with their evidence."""
         return theme_examples(self.flags, self.catalogue, n=n)
+
+    def term_check(self) -> pd.DataFrame:
+        """Per theme and term: papers naming it, flagged papers resting on it alone.
+
+        See :func:`digest_utils.themes.terms.term_check` (no labels needed).
+        """
+        return term_check(self.papers, self.flags, self.catalogue)
 
 
 def analyse(

@@ -122,6 +122,7 @@ def _analyse(args: argparse.Namespace, papers: pd.DataFrame | None = None) -> An
         progress=not args.quiet,
         device=args.device,
         refit=args.refit,
+        labels=getattr(args, "example_labels", None) or (),
     )
 
 
@@ -367,7 +368,108 @@ def _add_themes(sub: argparse._SubParsersAction) -> None:
     )
     _common(p)
     p.add_argument("--evidence", action="store_true", help="add evidence_<id> columns (why)")
+    _labels(p)
     p.set_defaults(func=_cmd_themes)
+
+
+def _labels(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--labels",
+        action="append",
+        dest="example_labels",
+        metavar="CSV",
+        help="labels file whose papers teach the themes by example (e.g. one written by "
+        "'review' and filled in); repeatable, read after the catalogue's [examples]",
+    )
+
+
+def _cmd_review(args: argparse.Namespace) -> int:
+    from digest_utils.themes import read_labels
+    from digest_utils.themes.review import review_candidates, write_review
+    from digest_utils.themes.untuned import THRESHOLD
+
+    a = _analyse(args)
+    cat = a.catalogue
+    if args.theme not in cat.ids:
+        raise DigestError(
+            f"expected a theme id of the catalogue ({', '.join(cat.ids)}) (got {args.theme!r})"
+        )
+    judged = []
+    for path in args.example_labels or ():
+        known = read_labels(path, cat.ids)
+        judged += list(known.loc[known["theme"] == args.theme, "paper_id"])
+    flags = a.flags
+    row = {p: i for i, p in enumerate(a.papers["paper_id"])}
+    embeddings = a.embeddings[[row[p] for p in flags["paper_id"]]]
+    fitted = next(t for t in cat.themes if t.id == args.theme).fitted
+    picked = review_candidates(
+        flags,
+        args.theme,
+        embeddings,
+        n=args.n,
+        threshold=cat.threshold if fitted else THRESHOLD,
+        judged=judged,
+        seed=args.seed,
+    )
+    path = write_review(picked, args.output)
+    print(
+        f"wrote {len(picked)} papers to judge for {args.theme!r} to {path}: put 1 (belongs) or "
+        f"0 (does not) in 'label', then rerun with --labels {path}",
+        file=sys.stderr,
+    )
+    return 0
+
+
+def _add_review(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "review",
+        help="pick the papers whose judgement would teach a theme the most",
+        description="Write a labels CSV (paper_id, title, theme, label, score, evidence) with "
+        "the papers whose score is nearest the theme's threshold, no two alike, skipping "
+        "papers already judged in --labels files. Fill in 'label' (1 or 0) and pass the "
+        "file to 'themes --labels'. An existing output file is extended.",
+    )
+    p.add_argument("theme", metavar="THEME", help="theme id")
+    _common(p, output=False)
+    p.add_argument("-n", type=int, default=10, help="papers to judge (default: 10)")
+    p.add_argument(
+        "-o", "--output", default="review.csv", metavar="CSV", help="default: review.csv"
+    )
+    _labels(p)
+    p.set_defaults(func=_cmd_review)
+
+
+def _cmd_check_themes(args: argparse.Namespace) -> int:
+    from digest_utils.themes.terms import broad_flags, term_check
+
+    a = _analyse(args)
+    ids = [args.theme] if args.theme else None
+    table = term_check(a.papers, a.flags, a.catalogue, themes=ids)
+    lean = broad_flags(a.papers, a.flags, a.catalogue, themes=ids)
+    for tid, part in table.groupby("theme", sort=False):
+        flagged = table.attrs["flagged"][tid]
+        print(f"{tid}: {flagged} of {len(a.papers)} papers flagged")
+        print(part.drop(columns="theme").to_string(index=False))
+        rest = lean[lean["theme"] == tid]
+        if len(rest):
+            print(f"  {len(rest)} flagged papers rest on a single broad term:")
+            for term, title in zip(rest["term"], rest["title"], strict=True):
+                print(f"    [{term}] {title}")
+        print()
+    return 0
+
+
+def _add_check_themes(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "check-themes",
+        help="per theme and term: papers naming it, flagged papers resting on it alone",
+        description="A check of the catalogue's terms without labels: per term, the papers "
+        "naming it, its specificity (1 = rare), the flagged papers naming it and those whose "
+        "only term it is; then the flagged papers resting on a single broad term.",
+    )
+    _common(p, output=False)
+    p.add_argument("--theme", metavar="ID", help="check only this theme")
+    p.set_defaults(func=_cmd_check_themes)
 
 
 def _add_topics(sub: argparse._SubParsersAction) -> None:
@@ -470,6 +572,8 @@ COMMANDS = (
     _add_evaluate,
     _add_report,
     _add_suggest_themes,
+    _add_review,
+    _add_check_themes,
     _add_fetch,
     _add_cache,
 )

@@ -121,7 +121,10 @@ def _toml_string(text: str) -> str:
 def themes_toml(suggestions: pd.DataFrame) -> str:
     """The suggestions as ``[[theme]]`` blocks, ready to paste into ``themes.toml``.
 
-    Each block is preceded by a comment naming the topic it was drawn from and its size.
+    Each block is preceded by a comment naming the topic it was drawn from and its size, and
+    carries ``bias = 0.0``: its terms are keywords of a topic of these very papers, for which
+    the fitted score was measured (a block without ``bias`` gets the label-free score of
+    :mod:`digest_utils.themes.untuned`, made for themes a user writes).
     """
     require_columns(
         suggestions, ["topic", "size", "id", "name", "description", "terms"], where="themes_toml"
@@ -136,5 +139,8 @@ def themes_toml(suggestions: pd.DataFrame) -> str:
             f"name = {_toml_string(row.name)}\n"
             f"description = {_toml_string(row.description)}\n"
             f"terms = [{terms}]\n"
+            # keywords of a topic of this corpus: scored like the default themes (measured in
+            # the README); without the line, the label-free score of a theme you write
+            "bias = 0.0\n"
         )
     return "\n".join(blocks)

@@ -16,6 +16,7 @@ __all__ = [
     "pair_shares",
     "per_digest",
     "theme_sizes",
+    "term_check",
     "theme_spread",
     "topic_themes",
     "uncovered",
@@ -191,4 +192,32 @@ def uncovered(table: pd.DataFrame, n_papers: int) -> str:
     return (
         f"{len(open_)} of {len(topics)} topics ({held} papers, {pct(held, n_papers)}) are not "
         "mostly any catalogue theme; a theme is suggested for each"
+    )
+
+
+def term_check(table: pd.DataFrame, names: Mapping[str, str]) -> str:
+    """The term that alone decides the most flagged papers, and the broadest term.
+
+    ``table`` is :func:`digest_utils.themes.terms.term_check`'s (``attrs["flagged"]`` holds
+    each theme's flagged count).
+    """
+    require_columns(table, ["theme", "term", "papers", "share", "alone"], where="term_check")
+    if table.empty or not table["papers"].any():
+        return "no term of the catalogue occurs in these papers"
+    flagged = table.attrs.get("flagged", {})
+    lone = table.sort_values(["alone", "papers"], ascending=False, kind="stable").iloc[0]
+    broad = table.sort_values(["papers", "alone"], ascending=False, kind="stable").iloc[0]
+    first = (
+        f"'{lone['term']}' alone decides {int(lone['alone'])} of the "
+        f"{flagged.get(lone['theme'], 0)} {names[lone['theme']]} papers"
+        if lone["alone"]
+        else "no flagged paper rests on a single term"
+    )
+    if lone["alone"] and (lone["theme"], lone["term"]) == (broad["theme"], broad["term"]):
+        named = f"{int(broad['papers'])} papers ({broad['share']:.0%})"
+        return f"{first}, and is the broadest term: {named} name it"
+    return (
+        f"{first}; the broadest term is '{broad['term']}' ({names[broad['theme']]}), named by "
+        f"{int(broad['papers'])} papers ({broad['share']:.0%}), of which "
+        f"{int(broad['alone'])} flagged on it alone"
     )

@@ -12,8 +12,13 @@ The modules import downward only, each from those listed before it:
   with labelled example papers;
 * :mod:`~digest_utils.themes.scoring`: the scoring method (which features, the score and its
   fitting); a new method is a new module with the same ``score`` and ``fit``;
+* :mod:`~digest_utils.themes.terms`: each term of a theme by place and corpus specificity, and
+  the term check (which term decides which flags);
+* :mod:`~digest_utils.themes.untuned`: the label-free score of a theme without a fitted
+  ``bias`` (one a user wrote), taught by labels;
 * :mod:`~digest_utils.themes.assign`: the pipeline (:func:`run_themes`, its cached feature
   frame), the tidy theme table, its wide view, examples;
+* :mod:`~digest_utils.themes.review`: which papers a user should judge next;
 * :mod:`~digest_utils.themes.evaluate`: cross-validation, baselines, learning curve;
 * :mod:`~digest_utils.themes.scorecard`: the printed evaluation of ``digest-topics evaluate``.
 

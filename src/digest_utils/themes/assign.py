@@ -36,6 +36,7 @@ from digest_utils.themes import scoring
 from digest_utils.themes.exemplars import with_exemplars
 from digest_utils.themes.features import code_fingerprint, compute_features
 from digest_utils.themes.types import Catalogue, Exemplars, ThemeRun
+from digest_utils.themes.untuned import THRESHOLD, untuned_scores
 
 __all__ = [
     "evidence",
@@ -45,6 +46,7 @@ __all__ = [
     "theme_examples",
     "theme_features",
     "themes_wide",
+    "with_untuned",
 ]
 
 
@@ -92,7 +94,9 @@ def run_themes(
         cache_dir=cache_dir,
         exemplars=exemplars,
     )
-    return ThemeRun(features=features, themes=score_themes(features, catalogue))
+    themes = score_themes(features, catalogue)
+    themes = with_untuned(themes, features, papers, catalogue, embeddings, exemplars)
+    return ThemeRun(features=features, themes=themes)
 
 
 def theme_features(
@@ -208,6 +212,49 @@ def score_themes(features: pd.DataFrame, catalogue: Catalogue) -> pd.DataFrame:
             "evidence": evidence(features).to_numpy(),
         }
     )
+
+
+def with_untuned(
+    themes: pd.DataFrame,
+    features: pd.DataFrame,
+    papers: pd.DataFrame,
+    catalogue: Catalogue,
+    embeddings: np.ndarray,
+    exemplars: Exemplars | None,
+) -> pd.DataFrame:
+    """The tidy theme table with every theme without a fitted ``bias`` scored label-free.
+
+    Such a theme (one a user wrote) is scored by
+    :func:`~digest_utils.themes.untuned.untuned_scores`, taught by its labelled ``exemplars``;
+    its ``requires`` gate and ``excludes`` (weighted as in ``[scoring]``) still apply.
+    """
+    out = themes.copy()
+    for theme in catalogue.themes:
+        if theme.fitted:
+            continue
+        sel = (out["theme"] == theme.id).to_numpy()
+        part = features[(features["theme"] == theme.id).to_numpy()]
+        lab = exemplars.labels.get(theme.id) if exemplars is not None else None
+        ids, ys, embs = [], [], None
+        if exemplars is not None and lab is not None:
+            judged = ~np.isnan(lab)
+            ids, ys = list(np.asarray(exemplars.paper_ids)[judged]), list(lab[judged])
+            embs = exemplars.embeddings[judged]
+        result = untuned_scores(
+            papers,
+            theme,
+            embeddings=embeddings,
+            similarity=part["similarity"].to_numpy(dtype=float),
+            labelled_ids=ids,
+            labelled_y=ys,
+            labelled_embeddings=embs,
+            penalty=catalogue.weights["exclude_hit"] * part["exclude_hit"].to_numpy(dtype=float),
+        )
+        score = np.where(part["gate"].to_numpy(dtype=bool), result["score"].to_numpy(), 0.0)
+        out.loc[sel, "score"] = score.round(6)
+        out.loc[sel, "flag"] = pd.array((score.round(6) >= THRESHOLD).astype("int8"), dtype="Int8")
+        out.loc[sel, "evidence"] = result["evidence"].to_numpy()
+    return out
 
 
 def themes_wide(themes: pd.DataFrame, catalogue: Catalogue) -> pd.DataFrame:

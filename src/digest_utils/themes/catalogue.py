@@ -28,14 +28,13 @@ def term_pattern(term: str) -> str:
     """Regex for one catalogue term (see the catalogue's header for the mini-syntax)."""
     if term.startswith("re:"):
         return term[3:]
-    words = re.split(r"[\s\-]+", term.strip())
     parts = []
-    for w in words:
+    for w in re.split(r"[\s\-]+", term.strip()):
         piece = r"\w*".join(re.escape(chunk) for chunk in w.split("*"))
-        parts.append(piece)
+        # an uppercase letter after a word's first marks a name (CLIP, NeRF, LoRA): kept as
+        # written; a capital only at the start ("Gaussian") is spelling, so any case matches
+        parts.append(piece if any(c.isupper() for c in w[1:]) else f"(?i:{piece})")
     body = r"[\s\-]+".join(parts)
-    if not any(c.isupper() for c in term):
-        body = f"(?i:{body})"
     return rf"(?<!\w){body}(?!\w)"
 
 
@@ -51,7 +50,8 @@ def load_catalogue(path: str | Path | None = None) -> Catalogue:
         ``[examples]`` ``labels`` and ``digests`` paths, resolved against the file's folder.
 
     Raises:
-        CatalogueError: The file is missing, is not valid TOML, ``[scoring]`` lacks a weight, or
+        CatalogueError: The file is missing, is not valid TOML, ``[scoring]`` lacks a weight
+            (a file without ``[scoring]`` uses the shipped catalogue's), or
             a theme lacks a field, repeats an id, or has a term that is not a valid pattern, or
             ``[examples]`` is not lists of paths; the message names the file and the theme.
     """
@@ -63,6 +63,10 @@ def load_catalogue(path: str | Path | None = None) -> Catalogue:
     except tomllib.TOMLDecodeError as exc:
         raise CatalogueError(f"not valid TOML ({exc})", path=path) from None
     scoring = data.get("scoring", {})
+    shipped = config.REPO_ROOT / "themes.toml"
+    if "scoring" not in data and path.resolve() != shipped.resolve() and shipped.exists():
+        # a file of the user's own themes only: the shipped weights (its themes have no bias)
+        scoring = tomllib.loads(shipped.read_text(encoding="utf-8")).get("scoring", {})
     missing = [k for k in ["intercept", "threshold", *FEATURES] if k not in scoring]
     if missing:
         raise CatalogueError(f"[scoring] lacks {', '.join(missing)}", path=path)
@@ -127,6 +131,7 @@ def _theme(raw: dict[str, Any], *, path: Path, index: int) -> Theme:
         concepts=concepts,
         excludes=excludes,
         bias=float(raw.get("bias", 0.0)),
+        fitted="bias" in raw,
         _patterns=patterns,
         _gates=gates,
         _concepts=concept_patterns,

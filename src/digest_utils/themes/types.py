@@ -51,6 +51,9 @@ class Theme:
     concepts: tuple[tuple[tuple[str, ...], ...], ...] = ()
     excludes: tuple[str, ...] = ()
     bias: float = 0.0
+    #: True when the block carries a fitted ``bias``: scored by the fitted ``[scoring]``
+    #: weights; otherwise by the label-free score of :mod:`digest_utils.themes.untuned`.
+    fitted: bool = False
     _patterns: tuple[re.Pattern, ...] = field(default=(), repr=False, compare=False)
     _gates: tuple[re.Pattern, ...] = field(default=(), repr=False, compare=False)
     _concepts: tuple[tuple[re.Pattern, ...], ...] = field(default=(), repr=False, compare=False)
