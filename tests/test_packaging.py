@@ -39,6 +39,7 @@ def test_public_api_is_pinned():
             "LabelsError",
             "ModelError",
             "OutputError",
+            "UnsafeLinkWarning",
             "analyse",
             "assign_themes",
             "build_report",

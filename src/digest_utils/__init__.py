@@ -34,6 +34,7 @@ from digest_utils.errors import (
     LabelsError,
     ModelError,
     OutputError,
+    UnsafeLinkWarning,
 )
 from digest_utils.parse import dedupe, digest_summary, load_digest, load_digests, paper_id
 from digest_utils.report import build_report
@@ -55,6 +56,7 @@ __all__ = [
     "LabelsError",
     "ModelError",
     "OutputError",
+    "UnsafeLinkWarning",
     "analyse",
     "assign_themes",
     "build_report",
