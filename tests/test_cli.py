@@ -235,6 +235,7 @@ def _commands() -> dict[str, list[str]]:
         "report": ["--digests", "PATH"],
         "fetch": ["--date", "2024-05-13"],
         "cache": ["info", "--cache-dir", "PATH"],
+        "review": ["peft", "PATH"],
     }
     return {name: needs.get(name, ["PATH"]) for name in sub.choices}
 
