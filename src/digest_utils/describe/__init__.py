@@ -22,12 +22,13 @@ from digest_utils.describe.corpus import (
     span,
     timeline,
 )
-from digest_utils.describe.latest import changes, fresh_topics
+from digest_utils.describe.latest import changes, fresh_topics, rising
 from digest_utils.describe.themes import (
     biggest_themes,
     overlaps,
     pair_shares,
     per_digest,
+    per_period,
     theme_sizes,
     theme_spread,
     topic_themes,
@@ -62,6 +63,8 @@ __all__ = [
     "overlaps",
     "pair_shares",
     "per_digest",
+    "per_period",
+    "rising",
     "shared",
     "span",
     "theme_sizes",
