@@ -42,9 +42,15 @@ def rising(table: pd.DataFrame, latest: Latest, *, what: str = "theme", n: int =
         return f"{latest.label} is the only one: there is nothing earlier to compare with"
     moved = table[table["notable"]]
     if moved.empty:
-        return (
+        text = (
             f"in {latest.label}, no {what}'s share moved beyond the noise of its counts "
             f"(|z| < {config.CHANGE_Z:g} for all {plural(len(table), what)})"
+        )
+        top = table.dropna(subset=["z"])
+        if top.empty or top["z"].iloc[0] == 0:
+            return text
+        return (
+            text + "; the largest move: " + _move(top.iloc[0].to_dict(), f"'{top[name].iloc[0]}'")
         )
     parts = [_move(r, f"'{r[name]}'") for r in moved.head(n).to_dict("records")]
     more = f", and {len(moved) - n} more" if len(moved) > n else ""
