@@ -90,7 +90,7 @@ def test_latest_batch_is_the_latest_week_when_digest_dates_are_known():
     # a (d1) is dated Mar 11; b (in d1 and d2, its kept copy d2's) Mar 4; c and d (d3) Mar 5
     assert latest.latest == ["d1"]
     assert latest.earlier == ["d2", "d3"]
-    assert latest.label == "the week of 2024-03-11 (1 digest)"
+    assert latest.label == "the week of 2024-03-11 (2024-W11, 1 digest)"
 
 
 def test_page_dates_without_a_year_are_not_taken_for_digest_dates():
@@ -108,10 +108,34 @@ def test_theme_changes_compare_shares_of_the_latest_batch_with_before():
     # latest d3: c, d -> peft 1/2, clip 2/2; earlier d1, d2: a, b -> peft 1/2, clip 1/2
     assert row.loc["clip", "latest_share"] == 1.0 and row.loc["clip", "earlier_share"] == 0.5
     assert row.loc["peft", "change"] == 0.0
+    assert row.loc["clip", "latest_papers"] == 2 and row.loc["clip", "earlier_papers"] == 1
     assert table["theme_id"].tolist() == ["clip", "peft"]
+    # 2 of 2 against 1 of 2 is within the noise of four papers: nothing is named
+    assert not table["notable"].any()
     sentence = describe.changes(table, latest_digests(papers))
-    assert "CLIP variants up to 100% (from 50%)" in sentence
-    assert "PEFT" not in sentence  # unchanged themes are not listed
+    assert "no theme's share moved beyond the noise" in sentence
+    # the largest move is still quoted, with its counts, as within the noise
+    assert sentence.endswith(
+        "the largest move: 'CLIP variants' up to 100% (2 of 2 papers, from 50%: 1 of 2; z = +1.2)"
+    )
+    assert "PEFT" not in sentence
+
+
+def test_a_theme_that_rose_beyond_the_noise_is_named_with_its_counts():
+    """40 earlier papers without CLIP, 20 latest ones all CLIP: the sentence names it."""
+    n_before, n_now = 40, 20
+    papers = pd.DataFrame(
+        {
+            "paper_id": [f"p{i}" for i in range(n_before + n_now)],
+            "digests": [["d1"]] * n_before + [["d2"]] * n_now,
+            "peft": [i % 2 for i in range(n_before + n_now)],
+            "clip": [0] * n_before + [1] * n_now,
+        }
+    )
+    latest = latest_digests(papers)
+    sentence = describe.changes(theme_changes(papers, NAMES, latest), latest)
+    assert "'CLIP variants' up to 100% (20 of 20 papers, from 0%: 0 of 40" in sentence
+    assert "PEFT" not in sentence  # the same share in both: within the noise
 
 
 def test_a_single_digest_has_nothing_to_compare():
@@ -123,16 +147,17 @@ def test_a_single_digest_has_nothing_to_compare():
     assert "nothing earlier" in describe.changes(table, latest)
 
 
-def test_new_topics_are_those_with_papers_only_in_the_latest_batch():
-    """A topic whose papers are all in the latest digest is new; one with earlier papers is not."""
+def test_new_topics_are_those_mostly_made_of_latest_papers():
+    """A topic whose papers are mostly in the latest digest is new; one mostly earlier is not."""
     points = _papers().assign(
         assigned_topic=[0, 0, 1, 0], topic=[0, 0, 1, -1], topic_label=["t0", "t0", "t1", "outliers"]
     )
     latest = latest_digests(points)
     fresh = new_topics(points, latest)
-    assert fresh.to_dict("records") == [{"topic": 1, "label": "t1", "papers": 1}]
+    assert fresh.to_dict("records") == [{"topic": 1, "label": "t1", "papers": 1, "size": 1}]
     assert describe.fresh_topics(fresh, latest) == (
-        "1 topic appears only in the latest digest, d3: 't1' (1)"
+        "1 topic is new in the latest digest, d3, mostly made of its papers: "
+        "'t1' (1 of its 1 papers)"
     )
     none = new_topics(points, Latest("x", ["d3"], []))
     assert none.empty

@@ -18,11 +18,13 @@ from digest_utils.charts import (
     theme_sizes,
     theme_upset,
     themes_per_digest,
+    themes_per_period,
     timeline,
     topic_areas,
     topic_hierarchy,
     topic_keywords,
 )
+from digest_utils.periods import paper_periods
 
 NAMES = {"peft": "PEFT", "clip": "CLIP variants", "quant": "Quantization"}
 
@@ -265,6 +267,29 @@ def test_themes_per_digest_shares_and_counts():
     assert counts["text"][1] == ["2", "3", "0"]
 
 
+def test_themes_per_period_rows_are_weeks_in_time_order_with_empty_weeks_kept():
+    """Dated papers count once, in their first week; an empty week between stays a row."""
+    frame = FLAGS.assign(paper_id=[f"p{i}" for i in range(len(FLAGS))])
+    days = ["2026-08-10", "2026-08-11", "2026-08-24"] + ["2026-08-25"] * (len(FLAGS) - 3)
+    periods = paper_periods(
+        frame.assign(digests=[[d] for d in days], digest=days, digest_date_text=days)
+    )
+    heat = themes_per_period(frame, NAMES, periods).to_dict()["data"][0]
+    n = len(FLAGS) - 2
+    assert heat["y"] == ["2026-W33 (2 papers)", "2026-W34 (0 papers)", f"2026-W35 ({n} papers)"]
+    assert heat["z"][1] == [None, None, None]  # no paper: no share, not 0%
+    counts = themes_per_period(frame, NAMES, periods, share=False).to_dict()["data"][0]
+    assert [sum(row) for row in zip(*counts["z"], strict=True)] == [
+        int(FLAGS[t].sum()) for t in NAMES
+    ]
+    undated = paper_periods(FLAGS.assign(paper_id=frame["paper_id"]))
+    assert undated.unit == "digest"  # no dates: the digests, as themes_per_digest draws them
+    assert (
+        themes_per_period(frame, NAMES, undated).to_dict()
+        == themes_per_digest(frame, NAMES).to_dict()
+    )
+
+
 def test_timeline_excludes_undated_papers_and_reports_them():
     """NaT papers are left out and counted in the title; gap months are filled with zeros."""
     fig = timeline(FLAGS, NAMES)
@@ -416,5 +441,6 @@ def test_public_api_is_listed():
         "topic_hierarchy",
         "topic_areas",
         "themes_per_digest",
+        "themes_per_period",
         "timeline",
     }

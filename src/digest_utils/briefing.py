@@ -5,10 +5,12 @@ Every sentence and number comes from the analysis (the sentences from
 briefing's building blocks, each keyed by ``paper_id``, ``theme`` or ``topic``:
 
 * :func:`paper_links`: a link per paper where one is known (``url``, else ``arxiv_id``);
-* :func:`digest_dates`: the date of each digest that has one (JSON digests);
+* :func:`digest_dates`: the date of each digest that has one (JSON digests; from
+  :mod:`digest_utils.periods`);
 * :func:`latest_digests`: the digests of the latest batch (the latest digest, or the latest
   week of digests when their dates are known) and the earlier ones;
-* :func:`theme_changes` / :func:`new_topics`: what changed in that batch;
+* :func:`theme_changes` / :func:`topic_changes` / :func:`new_topics`: what rose or fell in
+  that batch beyond the noise of the counts, and the topics mostly made of its papers;
 * :func:`top_papers`: the papers to read per theme; :func:`paper_table`: every paper.
 
 :func:`briefing_html` assembles them (see :mod:`digest_utils.briefing_html`).
@@ -24,6 +26,7 @@ import pandas as pd
 
 from digest_utils import _html
 from digest_utils._util import require_columns
+from digest_utils.periods import DIGEST_DATE, compare_shares, digest_dates
 
 if TYPE_CHECKING:
     from markupsafe import Markup
@@ -41,11 +44,8 @@ __all__ = [
     "theme_changes",
     "title_link",
     "top_papers",
+    "topic_changes",
 ]
-
-#: Papers column with the date of the digest a paper was listed in; only full YYYY-MM-DD dates
-#: (JSON digests) count, a saved page's "Dec 11" has no year.
-DIGEST_DATE = "digest_date_text"
 
 #: Link of a paper known only by its arXiv id.
 ARXIV_PAGE = "https://huggingface.co/papers/{}"
@@ -100,27 +100,6 @@ class Latest:
     earlier: list[str]
 
 
-def digest_dates(papers: pd.DataFrame) -> pd.Series:
-    """The date of each digest that has one: a full ``YYYY-MM-DD`` in :data:`DIGEST_DATE`.
-
-    JSON digests carry one (their file name or ``submittedOnDailyAt``); a saved page's
-    ``"Dec 11"`` has no year and is never completed by a guess. A paper's date is that of the
-    copy ``dedupe`` kept, whose digest is ``digest``; a digest every paper of which was kept
-    from another digest has no date here.
-
-    Returns:
-        datetime64 Series indexed by digest name (``str``), dated digests only, sorted by
-        name; empty when no digest has a date.
-    """
-    empty = pd.Series(dtype="datetime64[ns]", index=pd.Index([], dtype=object, name="digest"))
-    if DIGEST_DATE not in papers:
-        return empty
-    require_columns(papers, ["digest"], where="digest_dates: papers")
-    when = pd.to_datetime(papers[DIGEST_DATE], format="%Y-%m-%d", errors="coerce")
-    dates = when.groupby(papers["digest"].astype(str)).max().dropna()
-    return dates if len(dates) else empty
-
-
 def latest_digests(papers: pd.DataFrame) -> Latest:
     """Split the digests into the latest batch and the earlier ones.
 
@@ -137,68 +116,113 @@ def latest_digests(papers: pd.DataFrame) -> Latest:
         last = week.max()
         latest = sorted(week.index[week == last])
         earlier = [d for d in names if d not in latest]
-        monday = str(last).split("/")[0]
+        monday = last.start_time
+        year, iso, _ = monday.isocalendar()
         count = f"{len(latest)} digest" + ("s" if len(latest) > 1 else "")
-        return Latest(f"the week of {monday} ({count})", latest, earlier)
+        label = f"the week of {monday:%Y-%m-%d} ({year}-W{iso:02d}, {count})"
+        return Latest(label, latest, earlier)
     if not names:
         return Latest("no digest", [], [])
     return Latest(f"the latest digest, {names[-1]}", names[-1:], names[:-1])
 
 
-def _in(papers: pd.DataFrame, digests: list[str]) -> pd.Series:
-    """Whether each paper appears in any of ``digests``."""
-    wanted = set(digests)
-    return papers["digests"].map(lambda ds: bool(wanted.intersection(map(str, ds))))
+def _split(papers: pd.DataFrame, latest: Latest) -> tuple[set[str], set[str]]:
+    """The papers first listed in the latest batch, and those listed before it."""
+    wanted, before = set(latest.latest), set(latest.earlier)
+    ids = papers["paper_id"].astype(str)
+    lists = papers["digests"].map(lambda ds: set(map(str, ds)))
+    earlier = lists.map(lambda ds: bool(ds & before))
+    now = lists.map(lambda ds: bool(ds & wanted)) & ~earlier
+    return set(ids[now.to_numpy()]), set(ids[earlier.to_numpy()])
 
 
 def theme_changes(themed: pd.DataFrame, names: Mapping[str, str], latest: Latest) -> pd.DataFrame:
     """Each theme's share of the latest batch's papers against its share before.
 
+    A paper counts in the batch where it was first listed. The noise rule is that of
+    :func:`digest_utils.periods.compare_shares`: ``notable`` when ``|z| >= config.CHANGE_Z``.
+
     Returns:
-        One row per theme, largest change first (catalogue order on ties): ``theme_id``,
-        ``theme`` (display name), ``latest_papers`` (int), ``latest_share``,
-        ``earlier_share`` (float, NA without earlier digests) and ``change`` (latest minus
-        earlier, in shares).
+        One row per theme, largest ``|z|`` first (catalogue order on ties): ``theme_id``,
+        ``theme`` (display name) and the columns of
+        :func:`~digest_utils.periods.compare_shares` after ``label``.
     """
     ids = list(names)
-    require_columns(themed, ["digests", *ids], where="theme_changes: themed")
-    now, before = _in(themed, latest.latest), _in(themed, latest.earlier)
+    require_columns(themed, ["paper_id", "digests", *ids], where="theme_changes: themed")
+    now, before = _split(themed, latest)
     flags = themed[ids].fillna(0).astype(int)
-    rows = []
-    for tid in ids:
-        earlier = flags.loc[before, tid].mean() if before.any() else float("nan")
-        share = flags.loc[now, tid].mean() if now.any() else float("nan")
-        rows.append((tid, names[tid], int(flags.loc[now, tid].sum()), share, earlier))
-    out = pd.DataFrame(
-        rows, columns=["theme_id", "theme", "latest_papers", "latest_share", "earlier_share"]
+    members = pd.DataFrame(
+        [
+            (str(p), tid, names[tid])
+            for tid in ids
+            for p in themed.loc[flags[tid].to_numpy() == 1, "paper_id"]
+        ]
+        + [("", tid, names[tid]) for tid in ids],  # every theme gets a row, even an empty one
+        columns=["paper_id", "group", "label"],
     )
-    out["change"] = out["latest_share"] - out["earlier_share"]
-    order = out["change"].abs().fillna(0).sort_values(ascending=False, kind="stable").index
-    return out.loc[order].reset_index(drop=True)
+    table = compare_shares(members, now, before)
+    return table.rename(columns={"group": "theme_id", "label": "theme"})
+
+
+def topic_changes(points: pd.DataFrame, latest: Latest, *, level: str = "topic") -> pd.DataFrame:
+    """Each fine topic's (or area's) share of the latest batch against its share before.
+
+    Args:
+        points: :attr:`Analysis.points` (``paper_id``, ``digests``, ``topic`` /
+            ``topic_label`` or ``area`` / ``area_label``); outliers (-1) are no group.
+        latest: From :func:`latest_digests`.
+        level: ``"topic"`` or ``"area"``.
+
+    Returns:
+        :func:`~digest_utils.periods.compare_shares`, with ``group`` the topic or area id.
+    """
+    key, label = level, f"{level}_label"
+    require_columns(points, ["paper_id", "digests", key, label], where="topic_changes: points")
+    now, before = _split(points, latest)
+    placed = points[points[key].fillna(-1).astype(int) >= 0]
+    members = pd.DataFrame(
+        {
+            "paper_id": placed["paper_id"].astype(str),
+            "group": placed[key].astype(int),
+            "label": placed[label].astype(str),
+        }
+    )
+    return compare_shares(members, now, before)
 
 
 def new_topics(points: pd.DataFrame, latest: Latest) -> pd.DataFrame:
-    """Topics whose papers all appear in the latest batch (none in an earlier digest).
+    """Topics mostly made of the latest batch's papers (more than half of them).
 
     Args:
         points: :attr:`Analysis.points` (``digests``, ``assigned_topic``, ``topic_label``).
         latest: From :func:`latest_digests`.
 
     Returns:
-        ``topic``, ``label``, ``papers``; largest first. Empty without earlier digests.
+        ``topic``, ``label``, ``papers`` (its papers in the batch) and ``size`` (all its
+        papers); largest first. Empty without earlier digests.
     """
     require_columns(
-        points, ["digests", "assigned_topic", "topic_label"], where="new_topics: points"
+        points, ["paper_id", "digests", "assigned_topic", "topic_label"], where="new_topics: points"
     )
-    columns = ["topic", "label", "papers"]
+    columns = ["topic", "label", "papers", "size"]
     if not latest.earlier:
         return pd.DataFrame(columns=columns)
-    before = _in(points, latest.earlier).groupby(points["assigned_topic"]).sum()
-    now = _in(points, latest.latest).groupby(points["assigned_topic"]).sum()
-    fresh = [int(t) for t in now.index if now[t] > 0 and before[t] == 0]
     labels = _topic_labels(points)
-    rows = [(t, labels[t], int(now[t])) for t in fresh]
-    out = pd.DataFrame(rows, columns=columns)
+    table = topic_changes(
+        points.assign(
+            topic=points["assigned_topic"], topic_label=points["assigned_topic"].map(labels)
+        ),
+        latest,
+    )
+    fresh = table[table["mostly_latest"]]
+    out = pd.DataFrame(
+        {
+            "topic": fresh["group"].astype(int),
+            "label": fresh["label"],
+            "papers": fresh["latest_papers"].astype(int),
+            "size": (fresh["latest_papers"] + fresh["earlier_papers"]).astype(int),
+        }
+    )
     return out.sort_values(["papers", "topic"], ascending=[False, True]).reset_index(drop=True)
 
 

@@ -12,13 +12,14 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from digest_utils import _html, describe
+from digest_utils import _html, config, describe
 from digest_utils.briefing import (
     latest_digests,
     new_topics,
     theme_changes,
     title_link,
     top_papers,
+    topic_changes,
 )
 from digest_utils.charts import theme_colors
 from digest_utils.suggest import suggest_themes, themes_toml
@@ -72,6 +73,8 @@ def _facts(a: Analysis) -> tuple[list[str], dict]:
     latest = latest_digests(a.papers)
     changes = theme_changes(a.themed, names, latest)
     fresh = new_topics(a.points, latest)
+    topics = topic_changes(a.points, latest)
+    areas = topic_changes(a.points, latest, level="area") if len(a.topics.areas) else None
     facts = [
         describe.span(a.papers),
         "biggest themes: " + describe.biggest_themes(a.flags, names),
@@ -79,7 +82,10 @@ def _facts(a: Analysis) -> tuple[list[str], dict]:
         describe.fresh_topics(fresh, latest),
         describe.uncovered(a.topic_themes, len(a.papers)),
     ]
-    return facts, {"latest": latest, "changes": changes}
+    rises = [describe.rising(topics, latest, what="topic")]
+    if areas is not None:
+        rises.insert(0, describe.rising(areas, latest, what="area"))
+    return facts, {"latest": latest, "changes": changes, "rises": rises}
 
 
 def _theme_bars(a: Analysis) -> str:
@@ -102,15 +108,20 @@ def _changes_table(changes: pd.DataFrame, latest_label: str) -> str:
     if changes["earlier_share"].isna().all():
         return ""
     body = "".join(
-        f"<tr><td>{_e(r.theme)}</td><td class='n'>{r.latest_share:.0%}</td>"
-        f"<td class='n'>{r.earlier_share:.0%}</td>"
-        f"<td class='n'>{100 * r.change:+.0f} pts</td></tr>"
+        f"<tr><td>{_e(r.theme)}</td><td class='n'>{r.latest_share:.0%} "
+        f"<small>({r.latest_papers})</small></td><td class='n'>{r.earlier_share:.0%} "
+        f"<small>({r.earlier_papers:,})</small></td>"
+        f"<td class='n'>{100 * r.change:+.0f} pts</td><td class='n'>{r.z:+.1f}"
+        + (" *" if r.notable else "")
+        + "</td></tr>"
         for r in changes.itertuples()
     )
     return (
         f"<div class='scroll'><table><caption class='muted'>Share of papers with each theme in "
-        f"{_e(latest_label)} and before</caption><tr><th>theme</th><th>latest</th>"
-        f"<th>before</th><th>change</th></tr>{body}</table></div>"
+        f"{_e(latest_label)} and before (papers); * marks a change beyond the noise of the "
+        f"counts, |z| &gt;= {config.CHANGE_Z:g} in a two-proportion z-test</caption><tr>"
+        "<th>theme</th><th>latest</th><th>before</th><th>change</th><th>z</th></tr>"
+        f"{body}</table></div>"
     )
 
 
@@ -195,6 +206,7 @@ def briefing_page(
         "<h2 id='changed'>What changed</h2>",
         f"<p>{_sentence(facts[2][len('what changed ') :])} {_sentence(facts[3])}</p>",
         _changes_table(parts["changes"], latest.label),
+        "".join(f"<p>{_sentence(r)}</p>" for r in parts["rises"]),
         "<h2 id='papers'>Papers to read, per theme</h2>",
         _papers_section(a, n_papers),
         "<h2 id='topics'>Topics</h2>",

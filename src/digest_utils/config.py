@@ -54,6 +54,15 @@ THEMES_ENV = "DIGEST_THEMES"
 #: the fit pass this share of the papers it was fitted on (see ``digest_utils.topics.fit``).
 REFIT_SHARE = 0.10
 
+#: Most periods a trend chart or table shows: digests dated over more weeks than this are grouped
+#: by month, and over more months than this by quarter (``digest_utils.periods``).
+MAX_PERIODS = 30
+
+#: A share that moved between the latest period and the periods before is reported only when
+#: its two-proportion z statistic reaches this size (|z| >= 3: about 3 in 1,000 unchanged shares
+#: would pass by chance, so a briefing testing ~100 themes and topics expects < 1 false rise).
+CHANGE_Z = 3.0
+
 #: Environment variable naming the embedding model's device.
 DEVICE_ENV = "DIGEST_DEVICE"
 

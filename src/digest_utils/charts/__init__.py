@@ -23,7 +23,7 @@ Inputs:
 from digest_utils.charts._base import STYLE, theme_colors
 from digest_utils.charts.themes import theme_cooccurrence, theme_sizes, theme_upset
 from digest_utils.charts.topics import paper_map, topic_areas, topic_hierarchy, topic_keywords
-from digest_utils.charts.trends import themes_per_digest, timeline
+from digest_utils.charts.trends import themes_per_digest, themes_per_period, timeline
 
 __all__ = [
     "STYLE",
@@ -33,6 +33,7 @@ __all__ = [
     "theme_sizes",
     "theme_upset",
     "themes_per_digest",
+    "themes_per_period",
     "timeline",
     "topic_areas",
     "topic_hierarchy",

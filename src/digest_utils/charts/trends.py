@@ -1,4 +1,4 @@
-"""Trend figures: themes per digest and papers over time."""
+"""Trend figures: themes per digest or per period, and papers over time."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from digest_utils.charts._base import (
     theme_colors,
 )
 from digest_utils.errors import DigestError
+from digest_utils.periods import Periods
 
 
 def themes_per_digest(
@@ -67,6 +68,61 @@ def themes_per_digest(
     )
     fig.update_xaxes(side="top")
     return _styled(fig, title, height=220 + 34 * len(n))
+
+
+def themes_per_period(
+    flags: pd.DataFrame, theme_names: Mapping[str, str], periods: Periods, *, share: bool = True
+) -> go.Figure:
+    """Heatmap of papers per theme (columns) in each period (rows, ``period (n papers)``).
+
+    Periods come from :func:`digest_utils.periods.paper_periods`: weeks, months or quarters,
+    at most about :data:`config.MAX_PERIODS` rows, empty periods kept so the rows are true to
+    time; a paper counts once, in the period it was first listed. Without digest dates the
+    periods are the digests and the chart is :func:`themes_per_digest`.
+
+    Args:
+        flags: One row per paper with ``paper_id`` and the theme columns.
+        theme_names: Theme id -> display name, in catalogue order.
+        periods: The period of each paper.
+        share: Show the fraction of that period's papers; ``False`` shows counts.
+
+    Raises:
+        DigestError: ``paper_id`` or a theme column is missing or invalid.
+    """
+    if periods.unit == "digest":
+        return themes_per_digest(flags, theme_names, share=share)
+    m = _theme_matrix(flags, theme_names, fn="themes_per_period", extra=["paper_id"])
+    title = f"Themes per {periods.unit}" + (
+        f" (share of the {periods.unit}'s papers)" if share else " (papers)"
+    )
+    if empty := _no_themes(m):
+        return _message(title, empty)
+    when = flags["paper_id"].astype(str).map(periods.of_paper).to_numpy()
+    counts = m.groupby(when).sum().astype(int).reindex(periods.order, fill_value=0)
+    n = pd.Series(when).value_counts().reindex(periods.order, fill_value=0)
+    shares = counts.div(n.replace(0, float("nan")), axis=0)
+    z = shares if share else counts
+    text = [
+        ["" if k == 0 else (_pct(s) if share else str(c)) for s, c in zip(sr, cr, strict=True)]
+        for k, sr, cr in zip(n, shares.to_numpy(), counts.to_numpy(), strict=True)
+    ]
+    hover = [
+        [
+            f"{c} of {k} papers" + ("" if k == 0 else f" ({_pct(s)})")
+            for s, c in zip(sr, cr, strict=True)
+        ]
+        for k, sr, cr in zip(n, shares.to_numpy(), counts.to_numpy(), strict=True)
+    ]
+    fig = _heatmap(
+        [[None if pd.isna(v) else float(v) for v in row] for row in z.to_numpy()],
+        [plot_text(name) for name in theme_names.values()],
+        [f"{p} ({k} papers)" for p, k in zip(periods.order, n, strict=True)],
+        text,
+        hovertext=hover,
+        hovertemplate="%{y}<br>%{x}: %{hovertext}",
+    )
+    fig.update_xaxes(side="top")
+    return _styled(fig, title, height=220 + 24 * len(n))
 
 
 def timeline(flags: pd.DataFrame, theme_names: Mapping[str, str], *, freq: str = "M") -> go.Figure:

@@ -5,7 +5,8 @@ Notebooks print one after each result and each figure, so the sentence a reader 
 true when the digests change (like the scikit-learn gallery's "It can be noticed that ...");
 :func:`findings` gathers a notebook's sentences into its closing "What we found", and the
 briefing (:mod:`digest_utils.briefing_html`) is written from them. One module per subject:
-``corpus`` (what was read, dates), ``topics``, ``themes`` and ``latest`` (the latest batch).
+``corpus`` (what was read, dates), ``topics``, ``themes`` and ``latest`` (the latest batch:
+what rose beyond the noise of the counts, what is new).
 """
 
 from __future__ import annotations
@@ -22,12 +23,13 @@ from digest_utils.describe.corpus import (
     span,
     timeline,
 )
-from digest_utils.describe.latest import changes, fresh_topics
+from digest_utils.describe.latest import changes, fresh_topics, rising
 from digest_utils.describe.themes import (
     biggest_themes,
     overlaps,
     pair_shares,
     per_digest,
+    per_period,
     term_check,
     theme_sizes,
     theme_spread,
@@ -42,6 +44,7 @@ from digest_utils.describe.topics import (
     topic_quality,
     topic_sizes,
 )
+from digest_utils.periods import paper_periods
 from digest_utils.topics import topic_vectors
 
 if TYPE_CHECKING:
@@ -63,6 +66,8 @@ __all__ = [
     "overlaps",
     "pair_shares",
     "per_digest",
+    "per_period",
+    "rising",
     "shared",
     "span",
     "term_check",
@@ -81,7 +86,7 @@ def findings(analysis: Analysis, about: Literal["topics", "themes", "trends"]) -
 
     Each notebook states only what it showed: ``"topics"`` (02) the topic sizes, keywords and
     the closest topics; ``"themes"`` (03) the theme sizes, overlaps and the topics that are
-    mostly one theme; ``"trends"`` (04) the variation between digests and the timeline.
+    mostly one theme; ``"trends"`` (04) the variation between periods (or digests) and the timeline.
 
     Args:
         analysis: The analysis the notebook showed.
@@ -99,6 +104,10 @@ def findings(analysis: Analysis, about: Literal["topics", "themes", "trends"]) -
             overlaps(a.flags, names),
             topic_themes(a.topic_themes, names),
         ],
-        "trends": lambda: [per_digest(a.themed, names), dated(a.themed), timeline(a.themed)],
+        "trends": lambda: [
+            per_period(a.themed, names, paper_periods(a.papers)),
+            dated(a.themed),
+            timeline(a.themed),
+        ],
     }[about]()
     return bullets(lines)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 
 from digest_utils._util import require_columns
-from digest_utils.briefing import digest_dates
 from digest_utils.describe._text import bullets, day, month, pct, plural
+from digest_utils.periods import digest_dates
 
 __all__ = ["corpus", "corpus_findings", "dated", "metadata", "shared", "span", "timeline"]
 
@@ -97,7 +97,7 @@ def timeline(themed: pd.DataFrame) -> str:
 def span(papers: pd.DataFrame) -> str:
     """How many papers and digests, and the dates they span where dates are known.
 
-    Digest dates come from :func:`digest_utils.briefing.digest_dates` (full dates only, as
+    Digest dates come from :func:`digest_utils.periods.digest_dates` (full dates only, as
     JSON digests give), publication dates from the optional ``published``; dates are never
     guessed.
 

@@ -9,12 +9,14 @@ import pandas as pd
 
 from digest_utils._util import require_columns
 from digest_utils.describe._text import pct, plural
+from digest_utils.periods import Periods
 
 __all__ = [
     "biggest_themes",
     "overlaps",
     "pair_shares",
     "per_digest",
+    "per_period",
     "term_check",
     "theme_sizes",
     "theme_spread",
@@ -173,6 +175,33 @@ def per_digest(themed: pd.DataFrame, names: Mapping[str, str]) -> str:
     return (
         f"{names[tid]} varies most between the {len(shares)} digests: from "
         f"{shares[tid][low]:.0%} of {low}'s papers to {shares[tid][high]:.0%} of {high}'s"
+    )
+
+
+def per_period(themed: pd.DataFrame, names: Mapping[str, str], periods: Periods) -> str:
+    """The theme whose share varies most between periods (:func:`digest_utils.periods`).
+
+    Without digest dates the periods are the digests: the sentence is :func:`per_digest`'s.
+    Periods with fewer than 2 papers are left out of the comparison.
+    """
+    if periods.unit == "digest":
+        return per_digest(themed, names)
+    ids = list(names)
+    require_columns(themed, ["paper_id", *ids], where="per_period: themed")
+    when = themed["paper_id"].astype(str).map(periods.of_paper)
+    flags = themed[ids].fillna(0).astype(int)
+    grouped = flags.groupby(when.to_numpy())
+    n = grouped.size()
+    shares = grouped.mean()[n >= 2]
+    if shares.empty or not ids:
+        return "no period holds two papers"
+    spread = (shares.max() - shares.min()).sort_values(ascending=False, kind="stable")
+    tid = spread.index[0]
+    low, high = shares[tid].idxmin(), shares[tid].idxmax()
+    return (
+        f"{names[tid]} varies most between the {len(shares)} {periods.unit}s: from "
+        f"{shares[tid][low]:.0%} of {low}'s {n[low]} papers to {shares[tid][high]:.0%} of "
+        f"{high}'s {n[high]}"
     )
 
 
