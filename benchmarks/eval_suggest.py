@@ -42,9 +42,8 @@ def evaluate(corpus: str) -> None:
     assigned = base.topics.assignments.set_index("paper_id")["assigned_topic"]
     flags = after.flags.set_index("paper_id")
     print(f"\n## {corpus}: {len(papers)} papers, {len(suggestions)} suggested themes\n")
-    print(
-        "| topic (papers) | label | terms | flagged | precision | recall |\n|---|---|---|---|---|---|"
-    )
+    print("| topic (papers) | label | terms | flagged | precision | recall |")
+    print("|---|---|---|---|---|---|")
     precisions, recalls = [], []
     for row in suggestions.itertuples():
         members = set(assigned.index[assigned == row.topic])

@@ -1,4 +1,4 @@
-"""Reader test of topics: can a reader tell a topic's papers apart and match its label?
+r"""Reader test of topics: can a reader tell a topic's papers apart and match its label?
 
 Builds, for our topics and for the BERTopic baseline fitted on the same embeddings, the two item
 kinds of ``../shared/reader_test/README.md`` (the instructions readers get, word for word):
@@ -194,7 +194,13 @@ def build(name: str, out: Path, *, seed: int = RANDOM_SEED, methods=None) -> dic
     methods = methods or METHODS
     fits = {"ours": methods["ours"](papers, emb, None)}
     k = len(np.unique(fits["ours"][0]))  # every other method gets as many topics as ours
-    fits |= {m: fn(papers, emb, k) for m, fn in methods.items() if m != "ours"}
+    for m, fn in methods.items():
+        if m == "ours":
+            continue
+        kept = READER_DIR / name / f"fit-{m}-{k}.pkl"  # the baselines do not change: reuse them
+        if not kept.exists():
+            pd.to_pickle(fn(papers, emb, k), kept)
+        fits[m] = pd.read_pickle(kept)
     return write_items(papers, emb, fits, out, seed=seed)
 
 

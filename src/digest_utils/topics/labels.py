@@ -1,8 +1,15 @@
-"""Topic keywords and labels: the shared vectorizer, keyword extraction, distinct labels.
+"""Topic keywords and labels: the shared vectorizer, phrases that name a topic, distinct labels.
 
-:func:`vectorizer` is the one tokenisation of the topic stage: the keywords of
-:func:`~digest_utils.topics.fit.fit_topics` and the coherence of
-:func:`~digest_utils.topics.evaluate.topic_quality` both use it.
+:func:`topic_phrases` gives the keywords of :func:`~digest_utils.topics.fit.fit_topics`:
+phrases of the papers' titles and Daily Papers keywords, ranked by how much more the topic's
+papers use them than the others, generic words dropped by corpus statistics.
+:func:`topic_labels` joins a topic's best phrases into a label distinct from the other topics'.
+:func:`extract_keywords` (BERTopic's c-TF-IDF re-ranked by KeyBERTInspired) is what the
+previous settings' baseline keeps. :func:`vectorizer` is the tokenisation of
+:func:`~digest_utils.topics.evaluate.topic_quality`'s coherence.
+
+Why phrases and not KeyBERTInspired keywords (measured with ``benchmarks/topic_methods.py``):
+see the README's "Reader test" section.
 """
 
 from __future__ import annotations
@@ -37,8 +44,9 @@ def vectorizer(
 
 
 def _stems(term: str) -> frozenset[str]:
-    """A term's words by their first six letters, hyphens split and plural s dropped."""
-    return frozenset(re.sub(r"(?<=\w\w\w)s$", "", w)[:6] for w in re.split(r"[\s-]+", term))
+    """A term's words by their first six letters, lower case, hyphens split and plural s dropped."""
+    words = re.split(r"[\s-]+", term.lower())
+    return frozenset(re.sub(r"(?<=\w\w\w)s$", "", w)[:6] for w in words)
 
 
 def topic_labels(keyword_lists: list[list[str]], n_terms: int = 3) -> list[str]:
@@ -160,6 +168,15 @@ def _grams(text: str, max_n: int, stop: frozenset[str]) -> list[tuple[str, str]]
     return out
 
 
+def _display(forms) -> str:
+    """A phrase as most often written, lower case except words with inner capitals.
+
+    "KV Cache" gives "KV cache", "ConvNet" and "VLMs" stay; "Tuning" in a title is "tuning".
+    """
+    written = forms.most_common(1)[0][0].split()
+    return " ".join(w if w[1:].lower() != w[1:] else w.lower() for w in written)
+
+
 def topic_phrases(
     papers,
     labels: np.ndarray,
@@ -190,6 +207,12 @@ def topic_phrases(
     Args:
         papers: ``title`` and ``abstract`` per paper, optionally ``keywords`` (list of str).
         labels: Cluster per paper, rows aligned with ``papers`` (-1 papers are left out).
+        min_df: Fewest papers whose title or keywords hold a candidate phrase.
+        top_n: Phrases kept per cluster.
+        max_n: Longest phrase, in words.
+        generic_cover: Share of a cluster's papers that counts as "used by" the cluster.
+        generic_spread: Share of the clusters above which a phrase is generic.
+        longer: Coverage ratio at which a longer phrase replaces a phrase it contains.
 
     Returns:
         Cluster -> up to ``top_n`` phrases, best first, as most often written.
@@ -255,5 +278,5 @@ def _rank(used, labels, written, top_n, generic_cover, generic_spread, longer):
             for g in best
             if not any(g != h and f" {g} " in f" {h} " and cov[h] >= longer * cov[g] for h in best)
         ]
-        out[int(t)] = [written[g].most_common(1)[0][0] for g in kept[:top_n]]
+        out[int(t)] = [_display(written[g]) for g in kept[:top_n]]
     return out
