@@ -67,3 +67,15 @@ def test_phrases_never_cross_punctuation():
         for ps in topic_phrases(papers, labels).values()
         for p in ps
     )
+
+
+def test_phrases_never_join_a_title_and_a_keyword_or_two_keywords():
+    """Title and keywords are separate phrases: no n-gram spans two of them."""
+    rows = [
+        (f"Study {i} of distillation", "An abstract.", ["on-policy distillation", "teacher"])
+        for i in range(4)
+    ]
+    phrases = topic_phrases(_papers(rows), np.zeros(4, dtype=int), generic_spread=1.0)
+    joined = {"distillation on-policy", "distillation teacher", "on-policy distillation teacher"}
+    assert not joined & {p.lower() for p in phrases[0]}
+    assert "on-policy distillation" in phrases[0]

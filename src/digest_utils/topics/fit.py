@@ -35,7 +35,7 @@ from digest_utils.topics.labels import topic_labels, topic_phrases
 
 __all__ = ["Clusters", "TopicResult", "fit_topics", "require_papers", "topic_vectors"]
 
-_PIPELINE_VERSION = 6  # bump when the pipeline changes, so cached results are recomputed
+_PIPELINE_VERSION = 7  # bump when the pipeline changes, so cached results are recomputed
 _LIBRARIES = ("bertopic", "umap-learn", "hdbscan", "scikit-learn", "scipy", "numpy", "numba")
 _TABLE_COLUMNS = ["topic", "level", "size", "label", "keywords", "representative", "cohesion"]
 

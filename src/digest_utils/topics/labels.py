@@ -148,8 +148,9 @@ def extract_keywords(
     return {t: [w for w, _ in topic_model.get_topic(theirs[t]) or []] for t in sorted(theirs)}
 
 
-#: Where a phrase ends: n-grams never cross punctuation or a dash between spaces.
-_BREAKS = re.compile(r"[:;,.!?()\[\]{}\"|/]+|\s[-\u2013\u2014]+\s")
+#: Where a phrase ends: n-grams never cross a line (one title or keyword per line),
+#: punctuation or a dash between spaces.
+_BREAKS = re.compile(r"[\n:;,.!?()\[\]{}\"|/]+|\s[-\u2013\u2014]+\s")
 _WORD = re.compile(r"\w[\w-]*\w|\w")
 
 
