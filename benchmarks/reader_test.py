@@ -286,7 +286,10 @@ def score_table(folder: Path, answer_files: list[Path]) -> pd.DataFrame:
     columns, pooled = {}, []
     for path in answer_files:
         answers = json.loads(path.read_text())
-        columns[path.stem] = score(key, answers)["accuracy"]
+        name = path.stem if len({p.stem for p in answer_files}) == len(answer_files) else str(path)
+        columns[name] = score(key, answers)["accuracy"]
+        answered = sum(1 for item_id in key if item_id in answers)
+        print(f"{name}: {answered} of {len(key)} items answered", file=sys.stderr)
         pooled.append(score(key, answers))
     table = pd.DataFrame(columns)
     table["pooled"] = table.mean(axis=1)
