@@ -115,3 +115,20 @@ def test_suggest_themes_on_a_corpus_too_small_fails_clearly(capsys):
     err = capsys.readouterr().err
     assert "need at least 15 papers to find topics, got 4" in err
     assert "Traceback" not in err
+
+
+def test_precise_terms_keep_terms_that_mostly_find_their_topic():
+    """A term most of whose papers lie in other topics is dropped; two terms always remain."""
+    from digest_utils.suggest import precise_terms
+
+    titles = ["KV cache eviction", "KV cache merging", "KV cache quantization", "a benchmark"]
+    titles += ["protein benchmark", "benchmark suite", "protein folding benchmark"]
+    papers = pd.DataFrame(
+        {"paper_id": [f"p{i}" for i in range(7)], "title": titles, "abstract": ["."] * 7}
+    )
+    topics = [0] * 4 + [1] * 3
+    assignments = pd.DataFrame({"paper_id": papers["paper_id"], "assigned_topic": topics})
+    candidates = {0: ["benchmark", "kv cache", "eviction"], 1: ["kv cache", "benchmark"]}
+    got = precise_terms(papers, assignments, candidates)
+    assert got[0] == ["kv cache", "eviction"]  # "benchmark": 1 of its 4 papers is topic 0's
+    assert got[1] == ["benchmark", "kv cache"]  # only one precise term: the two most precise

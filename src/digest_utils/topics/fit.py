@@ -1,9 +1,9 @@
 """Fit topics at two levels, broad areas and fine topics, with readable labels, cached.
 
-The papers are clustered by :mod:`~digest_utils.topics.cluster` (one Ward tree of the
-embeddings cut twice, sizes set by rules of the corpus size, no random step); keywords come
-from BERTopic's c-TF-IDF re-ranked by KeyBERTInspired over the given clusters
-(:func:`~digest_utils.topics.labels.extract_keywords`); a label joins three distinct keywords
+The papers are clustered by :mod:`~digest_utils.topics.cluster` (seeded UMAP + k-means fine
+topics, areas from a Ward tree of their centroids, sizes by rules of the corpus size); keywords are
+phrases of the papers' titles and keywords ranked by how distinct they are
+(:func:`~digest_utils.topics.labels.topic_phrases`); a label joins distinct phrases
 (:func:`~digest_utils.topics.labels.topic_labels`). A seeded 2-D UMAP gives a document map.
 
 Results are kept by :mod:`~digest_utils.topics.store`, keyed by embeddings, texts, settings,
@@ -25,11 +25,11 @@ import pandas as pd
 
 from digest_utils import config
 from digest_utils._util import require_columns
-from digest_utils.embed import model_id, paper_texts
+from digest_utils.embed import model_id
 from digest_utils.errors import CorpusTooSmallError, DigestError
 from digest_utils.topics import store
-from digest_utils.topics.cluster import loose_fit, n_areas_for, n_topics_for, ward_levels
-from digest_utils.topics.labels import extract_keywords
+from digest_utils.topics.cluster import levels, loose_fit, n_areas_for, n_topics_for
+from digest_utils.topics.labels import topic_phrases
 from digest_utils.topics.libraries import map_neighbors, quiet, umap_model
 from digest_utils.topics.place import place
 from digest_utils.topics.result import Clusters, FitRecord, TopicResult
@@ -65,8 +65,8 @@ def fit_topics(
     Args:
         papers: ``paper_id``, ``title`` and ``abstract`` per paper (e.g. from ``dedupe``).
         embeddings: ``(len(papers), dim)`` embeddings aligned with ``papers`` (``embed_papers``).
-        seed: Seed of the map layout (UMAP) and of keyword sampling (default
-            ``config.RANDOM_SEED``); the clusters themselves involve no random step.
+        seed: Seed of the UMAP projection the clusters are built on and of the map layout
+            (default ``config.RANDOM_SEED``).
         n_topics: Fine topics (default :func:`~digest_utils.topics.cluster.n_topics_for`).
         n_areas: Broad areas (default :func:`~digest_utils.topics.cluster.n_areas_for`).
         model: Model that embeds candidate keywords for the labels: the one that made
@@ -234,15 +234,12 @@ def _fit_ward(
 ) -> Clusters:
     from tqdm import tqdm
 
-    docs = paper_texts(papers)
-    kw = {"seed": params["seed"], "model": params["model"], "cache_root": cache_root}
-    kw["min_df"] = params["min_df"]
     with tqdm(total=4, desc="topics", unit="step", disable=not progress) as bar, quiet():
-        topic, area = ward_levels(embeddings, params["n_topics"], params["n_areas"])
+        topic, area = levels(embeddings, params["n_topics"], params["n_areas"], seed=params["seed"])
         bar.update()
-        keywords = extract_keywords(docs, topic, embeddings, **kw)
+        keywords = topic_phrases(papers, topic, min_df=params["min_df"])
         bar.update()
-        area_keywords = extract_keywords(docs, area, embeddings, **kw)
+        area_keywords = topic_phrases(papers, area, min_df=params["min_df"])
         bar.update()
         layout = umap_model(params, n_components=2, min_dist=0.1).fit_transform(embeddings)
         bar.update()

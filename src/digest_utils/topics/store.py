@@ -45,7 +45,7 @@ __all__ = [
 
 #: Bump when the pipeline or the stored types change, so cached results are recomputed
 #: (5: :attr:`TopicResult.fit` became a :class:`~digest_utils.topics.result.FitRecord`).
-PIPELINE_VERSION = 5
+PIPELINE_VERSION = 8  # 8: UMAP + k-means fine topics, phrase labels (issue 21)
 #: Full fits remembered per method, seed and model (the newest first).
 REMEMBERED_FITS = 8
 _LIBRARIES = ("bertopic", "umap-learn", "hdbscan", "scikit-learn", "scipy", "numpy", "numba")
